@@ -1,0 +1,93 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.cors import CORSMiddleware
+
+import alex
+from alex.api import errors
+from alex.api.context import AppContext
+from alex.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from alex.api.routes import accounts, demo, health, identity, instruments, jobs, metrics, positions, user
+from alex.auth.keys import BuiltinIssuer
+from alex.auth.tokens import BuiltinKeySource, RemoteJWKS, TokenVerifier
+from alex.db.engine import Database, resolve_database_url
+from alex.observability.logging import get_logger
+from alex.settings import Settings, get_settings
+
+log = get_logger("alex.api")
+
+
+def build_identity(settings: Settings) -> tuple[TokenVerifier, BuiltinIssuer | None, RemoteJWKS | None]:
+    """The external issuer's JWKS when configured, else the built-in issuer's keys (no HTTP)."""
+    if settings.auth_jwks_url is not None:
+        remote = RemoteJWKS(settings.auth_jwks_url)
+        return TokenVerifier(remote, issuer=settings.issuer, audience=settings.auth_audience), None, remote
+    signing_key = settings.auth_signing_key
+    issuer = BuiltinIssuer.load_or_create(
+        settings.key_dir,
+        issuer=settings.issuer,
+        audience=settings.auth_audience,
+        max_token_ttl_seconds=settings.token_ttl_seconds,
+        private_key_pem=None if signing_key is None else signing_key.get_secret_value(),
+    )
+    verifier = TokenVerifier(
+        BuiltinKeySource(issuer), issuer=settings.issuer, audience=settings.auth_audience
+    )
+    return verifier, issuer, None
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
+    """Build the app. ``database_url`` overrides the configured/embedded database (tests use it)."""
+    settings = settings or get_settings()
+    settings.check_production()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = (
+            database_url
+            if database_url is not None
+            else await run_in_threadpool(resolve_database_url, settings)
+        )
+        database = Database(url, pool_size=settings.database_pool_size)
+        verifier, issuer, remote = await run_in_threadpool(build_identity, settings)
+        app.state.context = AppContext(settings=settings, database=database, verifier=verifier, issuer=issuer)
+        log.info("api started", env=settings.env, issuer="external" if issuer is None else "built-in")
+        try:
+            yield
+        finally:
+            if remote is not None:
+                await remote.aclose()
+            await database.dispose()
+
+    app = FastAPIOffline(
+        title="Alex",
+        version=alex.__version__,
+        description="A self-hostable, multi-agent AI financial advisor.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for router in (health, metrics, identity, user, accounts, positions, instruments, jobs, demo):
+        app.include_router(router.router)
+
+    # Added innermost first: request context wraps everything, so even a 413 carries a request id.
+    wildcard = "*" in settings.cors_origins
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=not wildcard,  # browsers forbid credentials with '*'; never combine them
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=(settings.public_url or "").startswith("https://"))
+    app.add_middleware(RequestContextMiddleware)
+    return app

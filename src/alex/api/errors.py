@@ -1,0 +1,90 @@
+"""Error responses: a ``detail`` sentence a person can act on, never a stack trace or raw exception.
+
+The envelope is the reference's ``{"detail": ...}``; 422 adds ``errors``, one entry per field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from alex.observability.logging import get_logger
+
+log = get_logger("alex.errors")
+
+FRIENDLY = {
+    400: "The request could not be understood.",
+    401: "Your session has expired or the token is invalid. Please sign in again.",
+    403: "You don't have permission to access this resource.",
+    404: "The requested resource was not found.",
+    405: "This method is not allowed here.",
+    409: "The request conflicts with the current state of the resource.",
+    413: "The request body is too large.",
+    429: "Too many requests. Please slow down and try again later.",
+    500: "An unexpected error occurred. Please try again later.",
+    503: "The service is temporarily unavailable. Please try again later.",
+}
+RETRY_AFTER_SECONDS = "5"
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    # ("body", "account_name") → "account_name"; keep query/path prefixes, they help.
+    parts = [str(part) for part in loc if part != "body"]
+    return ".".join(parts) or "body"
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    errors = []
+    for error in exc.errors():
+        message = (
+            "Malformed JSON body" if error.get("type") == "json_invalid" else str(error.get("msg", "invalid"))
+        )
+        # Never echo the input back: it may be huge or hostile.
+        errors.append({"field": _field(tuple(error.get("loc", ()))), "message": message})
+    return errors
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, (OperationalError, PoolTimeoutError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (psycopg.OperationalError, ConnectionError))
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail else FRIENDLY.get(exc.status_code)
+        return JSONResponse({"detail": detail or "Error"}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = validation_errors(exc)
+        summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors[:5])
+        return JSONResponse({"detail": f"Invalid input: {summary}", "errors": errors}, status_code=422)
+
+    async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        if _is_unavailable(exc):
+            log.warning("database unavailable", error_type=type(exc).__name__)
+            return JSONResponse(
+                {"detail": FRIENDLY[503]}, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
+            )
+        log.error("database error", error_type=type(exc).__name__, exc_info=exc)
+        return JSONResponse({"detail": FRIENDLY[500]}, status_code=500)
+
+    # Registered per class (not for Exception) so Starlette answers here instead of re-raising.
+    for error_class in (DBAPIError, PoolTimeoutError, psycopg.Error, ConnectionError):
+        app.add_exception_handler(error_class, database_error)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette logs the traceback server-side; the client gets a generic sentence only.
+        return JSONResponse({"detail": FRIENDLY[500]}, status_code=500)

@@ -1,0 +1,1 @@
+"""Thin routers: parse, check ownership through the dependencies, call the db layer, shape the reply."""

@@ -1,0 +1,43 @@
+"""The reference's helpers for trying Alex: load the demo portfolio, or start again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from alex.api.deps import CurrentUser, SessionDep
+from alex.api.routes.positions import position_public
+from alex.api.schemas import AccountPublic
+from alex.db import accounts, demo, positions
+
+router = APIRouter(prefix="/api", tags=["demo"])
+
+
+@router.post("/populate-test-data")
+async def populate_test_data(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    """Create the demo accounts (3 accounts, 17 positions) you do not already have."""
+    created = await demo.populate(session, user_id=user.id)
+    session.expunge_all()
+    shaped = []
+    for account, _ in created:
+        views = await positions.list_for_account(session, user_id=user.id, account_id=account.id)
+        shaped.append(
+            {
+                **AccountPublic.model_validate(account).model_dump(mode="json"),
+                "positions": [position_public(view).model_dump(mode="json") for view in views],
+            }
+        )
+    return {
+        "message": "Test data populated successfully" if created else "The demo accounts already exist",
+        "accounts_created": len(created),
+        "positions_created": sum(count for _, count in created),
+        "accounts": shaped,
+    }
+
+
+@router.delete("/reset-accounts")
+async def reset_accounts(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    """Delete all your accounts and their positions."""
+    count = await accounts.remove_all_for_user(session, user_id=user.id)
+    return {"message": f"Deleted {count} account(s)", "accounts_deleted": count}

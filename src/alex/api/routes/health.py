@@ -1,0 +1,41 @@
+"""Liveness and readiness (no authentication)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from alex.api.deps import ContextDep
+from alex.db import migrate
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "healthy", "timestamp": datetime.now(UTC).isoformat()}
+
+
+@router.get("/ready", responses={503: {"description": "database unreachable or migrations pending"}})
+async def ready(context: ContextDep) -> JSONResponse:
+    checks: dict[str, Any] = {}
+    try:
+        async with context.database.engine.connect() as connection:
+            await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=3)
+            current = (
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar_one_or_none()
+        checks["database"] = "ok"
+        head = migrate.head_revision()
+        checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+    except Exception as exc:  # any failure here means "not ready", and the reason stays server-side
+        checks.setdefault("database", f"unreachable ({type(exc).__name__})")
+    ok = all(value == "ok" for value in checks.values()) and len(checks) == 2
+    return JSONResponse(
+        {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
+    )

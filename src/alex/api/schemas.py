@@ -1,0 +1,272 @@
+"""Request and response bodies. ``XCreate``/``XUpdate`` come in, ``XPublic`` goes out.
+
+Input rules: names use a conservative character set (no markup, no statement separators),
+free text has no markup or control characters, money is Decimal with bounded precision,
+NaN/Infinity are refused, symbols are upper-cased and must look like real tickers.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    computed_field,
+    field_validator,
+)
+
+from alex.domain.taxonomy import AccountType, AssetClass, Region, check_allocation
+
+SYMBOL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
+# Letters (any script), digits, spaces and the punctuation real account names use ("Mom's 401(k)").
+_NAME_PATTERN = re.compile(r"^[\w .,'&()/#:+!?@%-]+$")
+_MARKUP_OR_CONTROL = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _safe_name(value: str) -> str:
+    if not _NAME_PATTERN.fullmatch(value):
+        raise ValueError(
+            "may contain only letters, digits, spaces and the punctuation . , ' & ( ) / # : + ! ? @ % -"
+        )
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if _MARKUP_OR_CONTROL.search(value):
+        raise ValueError("must not contain markup (< >) or control characters")
+    return value
+
+
+def normalise_symbol(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip().upper()
+    return value
+
+
+def _symbol(value: str) -> str:
+    if not SYMBOL_PATTERN.fullmatch(value):
+        raise ValueError("must be 1-10 characters: A-Z, 0-9, '.' or '-', starting with a letter or digit")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(_safe_name)
+]
+PlainText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_plain_text)
+]
+Symbol = Annotated[
+    str, BeforeValidator(normalise_symbol), StringConstraints(max_length=10), AfterValidator(_symbol)
+]
+Money = Annotated[
+    Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2, allow_inf_nan=False)
+]
+Price = Annotated[
+    Decimal, Field(gt=0, le=Decimal("1e9"), max_digits=18, decimal_places=6, allow_inf_nan=False)
+]
+Quantity = Annotated[
+    Decimal, Field(gt=0, le=Decimal("1e12"), max_digits=24, decimal_places=8, allow_inf_nan=False)
+]
+InterestRate = Annotated[Decimal, Field(ge=0, le=1, decimal_places=6, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=2000)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+def _targets(
+    value: dict[str, Decimal], vocabulary: type[AssetClass] | type[Region], what: str
+) -> dict[str, Decimal]:
+    return check_allocation(value, vocabulary, what=what)
+
+
+class UserUpdate(Input):
+    display_name: Name | None = None
+    years_until_retirement: int | None = Field(default=None, ge=0, le=70)
+    target_retirement_income: Money | None = None
+    asset_class_targets: dict[str, Percent] | None = Field(default=None, max_length=len(AssetClass))
+    region_targets: dict[str, Percent] | None = Field(default=None, max_length=len(Region))
+
+    @field_validator("asset_class_targets")
+    @classmethod
+    def _asset_class_targets(cls, value: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        return None if value is None else _targets(value, AssetClass, "asset class target")
+
+    @field_validator("region_targets")
+    @classmethod
+    def _region_targets(cls, value: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        return None if value is None else _targets(value, Region, "region target")
+
+
+class UserPublic(Output):
+    id: str
+    display_name: str
+    email: str | None
+    years_until_retirement: int
+    target_retirement_income: Decimal
+    asset_class_targets: dict[str, float]
+    region_targets: dict[str, float]
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def clerk_user_id(self) -> str:
+        """The same as id; kept for the reference's clients."""
+        return self.id
+
+
+class UserEnvelope(BaseModel):
+    user: UserPublic
+    created: bool
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+class AccountCreate(Input):
+    account_name: Name
+    account_purpose: PlainText | None = None
+    account_type: AccountType = AccountType.OTHER
+    cash_balance: Money = Decimal(0)
+    cash_interest: InterestRate = Decimal(0)
+
+
+class AccountUpdate(Input):
+    account_name: Name | None = None
+    account_purpose: PlainText | None = None
+    account_type: AccountType | None = None
+    cash_balance: Money | None = None
+    cash_interest: InterestRate | None = None
+
+
+class AccountPublic(Output):
+    id: uuid.UUID
+    user_id: str
+    account_name: str
+    account_purpose: str | None
+    account_type: str
+    cash_balance: Decimal
+    cash_interest: Decimal
+    created_at: datetime
+    updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def clerk_user_id(self) -> str:
+        return self.user_id
+
+
+# --- instruments and positions -----------------------------------------------------------------
+
+
+class InstrumentPublic(Output):
+    symbol: str
+    name: str
+    instrument_type: str | None
+    current_price: Decimal | None = Field(description="the shared catalogue price; null when unknown")
+    price_source: str | None
+    user_price: Decimal | None = Field(default=None, description="your own price for this symbol, if set")
+    expense_ratio: Decimal | None
+    allocation_asset_class: dict[str, float]
+    allocation_regions: dict[str, float]
+    allocation_sectors: dict[str, float]
+    classification_status: str
+
+
+class UserPriceUpdate(Input):
+    price: Price
+
+
+class PositionCreate(Input):
+    account_id: uuid.UUID
+    symbol: Symbol
+    quantity: Quantity
+    as_of_date: date | None = None
+
+
+class PositionUpdate(Input):
+    quantity: Quantity | None = None
+    as_of_date: date | None = None
+
+
+class PositionPublic(Output):
+    id: uuid.UUID
+    account_id: uuid.UUID
+    symbol: str
+    quantity: Decimal
+    as_of_date: date
+    created_at: datetime
+    updated_at: datetime
+    instrument_name: str
+    instrument_type: str | None
+    current_price: Decimal | None = Field(
+        description="your price if set, else the catalogue's; null when unknown"
+    )
+    instrument: InstrumentPublic
+
+
+class PositionList(BaseModel):
+    positions: list[PositionPublic]
+
+
+# --- jobs --------------------------------------------------------------------------------------
+
+
+class AnalyzeRequest(Input):
+    analysis_type: Literal["portfolio"] = "portfolio"
+    options: dict[str, Annotated[str | int | bool | None, Field()]] = Field(
+        default_factory=dict, max_length=20
+    )
+
+
+class AnalyzeResponse(BaseModel):
+    job_id: uuid.UUID
+    message: str
+
+
+class JobPublic(Output):
+    id: uuid.UUID
+    user_id: str
+    job_type: str
+    status: str
+    request_payload: dict[str, Any] | None
+    summary_payload: dict[str, Any] | None
+    report_payload: dict[str, Any] | None
+    charts_payload: dict[str, Any] | None
+    retirement_payload: dict[str, Any] | None
+    error_message: str | None
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def clerk_user_id(self) -> str:
+        return self.user_id
+
+
+class JobList(BaseModel):
+    jobs: list[JobPublic]
+
+
+class Message(BaseModel):
+    message: str

@@ -1,0 +1,156 @@
+"""The ``alex`` command line. Thin: it parses, then calls the services."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from alex.settings import Settings, UnsafeConfigurationError, get_settings
+
+app = typer.Typer(help="Alex: a self-hostable, multi-agent AI financial advisor.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema and seed data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    try:
+        settings.check_production()
+    except UnsafeConfigurationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    return settings
+
+
+def _database_url(settings: Settings) -> str:
+    from alex.db.embedded import EmbeddedPostgresError
+    from alex.db.engine import resolve_database_url
+
+    try:
+        return resolve_database_url(settings)
+    except (EmbeddedPostgresError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _upgrade(url: str) -> None:
+    from alex.db import migrate
+
+    migrate.upgrade(url)
+
+
+def _seed(url: str) -> int:
+    from alex.db.engine import Database
+    from alex.db.seed import seed_catalogue
+
+    async def run() -> int:
+        database = Database(url, pool_size=1)
+        try:
+            async with database.session() as session:
+                return await seed_catalogue(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the schema migrations (to head)."""
+    settings = _settings()
+    _upgrade(_database_url(settings))
+    typer.echo("database schema is at head")
+
+
+@db_app.command("seed")
+def db_seed() -> None:
+    """Insert or refresh the instrument catalogue (idempotent)."""
+    settings = _settings()
+    count = _seed(_database_url(settings))
+    typer.echo(f"instrument catalogue seeded ({count} instruments written)")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="API processes")] = 1,
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="do not run a job worker in-process")
+    ] = False,
+) -> None:
+    """Serve the API (and, in development, migrate and seed first)."""
+    import uvicorn
+
+    from alex.observability.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    host = host or settings.host
+    port = port or settings.port
+    url = _database_url(settings)
+    if settings.env == "development":
+        # Production runs `alex db upgrade` as a deliberate release step instead.
+        _upgrade(url)
+        _seed(url)
+    base = settings.public_url or f"http://{host}:{port}"
+    typer.echo(f"Alex is starting on {base}  (API docs: {base}/docs)")
+    if settings.external_issuer:
+        typer.echo("Sign in with your identity provider; send its token as Authorization: Bearer <token>.")
+    else:
+        typer.echo(
+            "Get a token:  .venv/bin/alex token --user demo   then send  Authorization: Bearer <token>"
+        )
+    if workers == 1:
+        from alex.api.app import create_app
+
+        uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=None)
+    else:
+        # Child processes attach to the same database (and the embedded server this process holds).
+        os.environ["ALEX_DATABASE_URL"] = url
+        uvicorn.run(
+            "alex.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None
+        )
+
+
+@app.command()
+def token(
+    user: Annotated[str, typer.Option("--user", help="the user id (the token's sub)")],
+    name: Annotated[str | None, typer.Option(help="display name claim")] = None,
+    email: Annotated[str | None, typer.Option(help="email claim")] = None,
+    ttl: Annotated[
+        int | None, typer.Option(help="lifetime in seconds (default: ALEX_TOKEN_TTL_SECONDS)")
+    ] = None,
+) -> None:
+    """Print an access token from the built-in issuer; the token alone is the last line."""
+    from alex.auth.keys import BuiltinIssuer
+
+    settings = _settings()
+    if settings.external_issuer:
+        typer.echo(
+            "error: an external issuer is configured (ALEX_AUTH_JWKS_URL); get tokens from it", err=True
+        )
+        raise typer.Exit(2)
+    signing_key = settings.auth_signing_key
+    issuer = BuiltinIssuer.load_or_create(
+        settings.key_dir,
+        issuer=settings.issuer,
+        audience=settings.auth_audience,
+        max_token_ttl_seconds=settings.token_ttl_seconds,
+        private_key_pem=None if signing_key is None else signing_key.get_secret_value(),
+    )
+    try:
+        minted = issuer.mint(subject=user, name=name, email=email, ttl_seconds=ttl)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"# token for {user}, valid {ttl or settings.token_ttl_seconds} s", err=True)
+    sys.stdout.write(minted + "\n")
+
+
+def main() -> None:
+    app()

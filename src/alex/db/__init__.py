@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the engine, migrations, the embedded PostgreSQL and the seed."""

@@ -1,0 +1,33 @@
+"""Analysis jobs, always looked up through their owner."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alex.db.models import Job
+
+
+async def create(
+    session: AsyncSession, *, user_id: str, job_type: str, request_payload: dict[str, Any]
+) -> Job:
+    job = Job(user_id=user_id, job_type=job_type, request_payload=request_payload)
+    session.add(job)
+    await session.commit()
+    await session.refresh(job)
+    return job
+
+
+async def list_for_user(session: AsyncSession, *, user_id: str, limit: int) -> list[Job]:
+    result = await session.execute(
+        select(Job).where(Job.user_id == user_id).order_by(Job.created_at.desc(), Job.id).limit(limit)
+    )
+    return list(result.scalars())
+
+
+async def get_owned(session: AsyncSession, *, user_id: str, job_id: uuid.UUID) -> Job | None:
+    result = await session.execute(select(Job).where(Job.id == job_id, Job.user_id == user_id))
+    return result.scalar_one_or_none()

@@ -1,0 +1,206 @@
+"""Tables. Money is NUMERIC, timestamps carry a time zone, ``updated_at`` is kept by a trigger.
+
+The reference's schema (users, instruments, accounts, positions, jobs) with its gaps closed:
+``cash_interest`` and ``account_type`` are stored, prices and allocations are kept when known,
+per-user prices live beside the shared catalogue instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.schema import FetchedValue
+
+from alex.domain.taxonomy import AccountType, InstrumentType
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JOB_STATUSES = ("pending", "running", "completed", "failed")
+DEFAULT_ASSET_CLASS_TARGETS = {"equity": 70, "fixed_income": 30}
+DEFAULT_REGION_TARGETS = {"north_america": 50, "international": 50}
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSONB}
+
+
+class Timestamped:
+    # Read server-generated values (ids, timestamps) back with RETURNING instead of lazy reloads.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Kept by the set_updated_at trigger so every writer (ORM, SQL, other services) maintains it;
+    # FetchedValue makes the ORM read it back after an UPDATE.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), server_onupdate=FetchedValue()
+    )
+
+
+class User(Timestamped, Base):
+    __tablename__ = "users"
+    # The token's `sub`: the built-in issuer's user id or an external issuer's subject.
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    password_hash: Mapped[str | None] = mapped_column(String(512))
+    years_until_retirement: Mapped[int] = mapped_column(server_default=text("20"))
+    target_retirement_income: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default=text("60000"))
+    asset_class_targets: Mapped[dict[str, Any]] = mapped_column(
+        server_default=text("""'{"equity": 70, "fixed_income": 30}'::jsonb""")
+    )
+    region_targets: Mapped[dict[str, Any]] = mapped_column(
+        server_default=text("""'{"north_america": 50, "international": 50}'::jsonb""")
+    )
+    rule_thresholds: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+
+    __table_args__ = (
+        CheckConstraint("years_until_retirement BETWEEN 0 AND 100", name="years_range"),
+        CheckConstraint("target_retirement_income >= 0", name="income_non_negative"),
+        Index("uq_users_email_lower", func.lower(text("email")), unique=True),
+    )
+
+
+class Instrument(Timestamped, Base):
+    __tablename__ = "instruments"
+    symbol: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # Unknown (NULL) for a user-added symbol until the tagger classifies it.
+    instrument_type: Mapped[str | None] = mapped_column(String(20))
+    current_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
+    price_source: Mapped[str | None] = mapped_column(String(50))
+    price_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    allocation_asset_class: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    allocation_regions: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    allocation_sectors: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    # Annual fund fee in percent (0.09 means 0.09 %); unknown for most user-added symbols.
+    expense_ratio: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
+    # "unclassified" instruments wait for the tagger; nothing invents their allocations meanwhile.
+    classification_status: Mapped[str] = mapped_column(String(20), server_default=text("'unclassified'"))
+    classification_source: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (
+        CheckConstraint(_in("instrument_type", tuple(InstrumentType)), name="instrument_type_known"),
+        CheckConstraint(
+            _in("classification_status", ("classified", "unclassified")), name="classification_status_known"
+        ),
+        CheckConstraint("current_price IS NULL OR current_price >= 0", name="price_non_negative"),
+        CheckConstraint(
+            "expense_ratio IS NULL OR expense_ratio BETWEEN 0 AND 100", name="expense_ratio_range"
+        ),
+    )
+
+
+class UserInstrumentPrice(Timestamped, Base):
+    """A price a user set for a symbol; seen by that user only, never written to the catalogue."""
+
+    __tablename__ = "user_instrument_prices"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    symbol: Mapped[str] = mapped_column(
+        ForeignKey("instruments.symbol", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    price: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+
+    __table_args__ = (CheckConstraint("price >= 0", name="price_non_negative"),)
+
+
+class Account(Timestamped, Base):
+    __tablename__ = "accounts"
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    # Indexed by ix_accounts_user_id_created_at (user_id leads).
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    account_name: Mapped[str] = mapped_column(String(255))
+    account_purpose: Mapped[str | None] = mapped_column(Text)
+    account_type: Mapped[str] = mapped_column(String(20), server_default=text("'other'"))
+    cash_balance: Mapped[Decimal] = mapped_column(Numeric(16, 2), server_default=text("0"))
+    # A fraction: 0.045 is 4.5 % a year.
+    cash_interest: Mapped[Decimal] = mapped_column(Numeric(7, 6), server_default=text("0"))
+
+    positions: Mapped[list[Position]] = relationship(
+        back_populates="account",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Position.symbol",
+    )
+
+    __table_args__ = (
+        CheckConstraint(_in("account_type", tuple(AccountType)), name="account_type_known"),
+        CheckConstraint("cash_balance >= 0", name="cash_non_negative"),
+        CheckConstraint("cash_interest BETWEEN 0 AND 1", name="cash_interest_range"),
+        Index("ix_accounts_user_id_created_at", "user_id", "created_at"),
+    )
+
+
+class Position(Timestamped, Base):
+    __tablename__ = "positions"
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    symbol: Mapped[str] = mapped_column(ForeignKey("instruments.symbol"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(24, 8))
+    as_of_date: Mapped[date] = mapped_column(Date, server_default=func.current_date())
+
+    account: Mapped[Account] = relationship(back_populates="positions")
+    instrument: Mapped[Instrument] = relationship(lazy="raise")
+
+    __table_args__ = (
+        UniqueConstraint("account_id", "symbol"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+
+class Job(Timestamped, Base):
+    __tablename__ = "jobs"
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    # Indexed by ix_jobs_user_id_created_at (user_id leads).
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    job_type: Mapped[str] = mapped_column(String(50), server_default=text("'portfolio_analysis'"))
+    status: Mapped[str] = mapped_column(String(20), server_default=text("'pending'"), index=True)
+    request_payload: Mapped[dict[str, Any] | None] = mapped_column()
+    summary_payload: Mapped[dict[str, Any] | None] = mapped_column()
+    report_payload: Mapped[dict[str, Any] | None] = mapped_column()
+    charts_payload: Mapped[dict[str, Any] | None] = mapped_column()
+    retirement_payload: Mapped[dict[str, Any] | None] = mapped_column()
+    error_message: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint(_in("status", JOB_STATUSES), name="status_known"),
+        Index("ix_jobs_user_id_created_at", "user_id", "created_at"),
+    )

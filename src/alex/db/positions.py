@@ -1,0 +1,90 @@
+"""Positions, looked up through the account's owner, loaded with their instrument in one query."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager
+
+from alex.db import instruments
+from alex.db.models import Account, Position, UserInstrumentPrice
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    position: Position
+    priced: instruments.PricedInstrument
+
+
+def _with_instrument(user_id: str) -> Select[Position, Decimal]:
+    return (
+        select(Position, UserInstrumentPrice.price)
+        .join(Position.account)
+        .join(Position.instrument)
+        .outerjoin(
+            UserInstrumentPrice,
+            and_(UserInstrumentPrice.symbol == Position.symbol, UserInstrumentPrice.user_id == user_id),
+        )
+        .options(contains_eager(Position.instrument))
+        .where(Account.user_id == user_id)
+    )
+
+
+def _views(rows: Any) -> list[PositionView]:
+    return [
+        PositionView(position, instruments.PricedInstrument(position.instrument, price))
+        for position, price in rows.tuples()
+    ]
+
+
+async def list_for_account(
+    session: AsyncSession, *, user_id: str, account_id: uuid.UUID
+) -> list[PositionView]:
+    result = await session.execute(
+        _with_instrument(user_id).where(Position.account_id == account_id).order_by(Position.symbol)
+    )
+    return _views(result)
+
+
+async def get_owned(session: AsyncSession, *, user_id: str, position_id: uuid.UUID) -> PositionView | None:
+    result = await session.execute(_with_instrument(user_id).where(Position.id == position_id))
+    views = _views(result)
+    return views[0] if views else None
+
+
+async def upsert(
+    session: AsyncSession, *, account_id: uuid.UUID, symbol: str, quantity: Decimal, as_of_date: date | None
+) -> uuid.UUID:
+    """Hold ``quantity`` of ``symbol`` in the account (replacing an existing quantity, as the reference)."""
+    await instruments.ensure_exists(session, symbol=symbol)
+    values: dict[str, Any] = {"account_id": account_id, "symbol": symbol, "quantity": quantity}
+    if as_of_date is not None:
+        values["as_of_date"] = as_of_date
+    statement = insert(Position).values(**values)
+    result = await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Position.account_id, Position.symbol],
+            set_={key: statement.excluded[key] for key in values if key in ("quantity", "as_of_date")},
+        ).returning(Position.id)
+    )
+    position_id: uuid.UUID = result.scalar_one()
+    await session.commit()
+    return position_id
+
+
+async def update(session: AsyncSession, *, position: Position, changes: dict[str, Any]) -> None:
+    for field, value in changes.items():
+        setattr(position, field, value)
+    await session.commit()
+
+
+async def remove(session: AsyncSession, *, position: Position) -> None:
+    await session.execute(delete(Position).where(Position.id == position.id))
+    await session.commit()

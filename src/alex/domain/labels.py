@@ -1,0 +1,21 @@
+"""Human names for vocabulary keys (``fixed_income`` → "Fixed income"), for sentences and charts."""
+
+from __future__ import annotations
+
+from typing import Final
+
+_SPECIAL: Final = {
+    "401k": "401(k)",
+    "529": "529 plan",
+    "hsa": "HSA",
+    "roth_ira": "Roth IRA",
+    "traditional_ira": "Traditional IRA",
+    "etf": "ETF",
+    "reit": "REIT",
+    "unclassified": "Not yet classified",
+}
+
+
+def label(key: str) -> str:
+    """``north_america`` → "North America"; acronyms and special keys spelled out."""
+    return _SPECIAL.get(key) or key.replace("_", " ").title()

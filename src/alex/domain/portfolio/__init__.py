@@ -1,0 +1,1 @@
+"""Portfolio analytics: valuation, allocations, drift, rebalancing and X-ray style rules."""

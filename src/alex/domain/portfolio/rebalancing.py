@@ -1,0 +1,478 @@
+"""Rebalancing trades that bring the portfolio back to its targets, using what is already held.
+
+How the trades are chosen (a household-level optimisation, not per account):
+
+- The unknowns are the value of every tradeable holding after trading, per account, plus each
+  account's cash. A holding is tradeable when it has a price and is classified in every
+  dimension that has targets; other holdings are left untouched (they still count where they
+  can be attributed).
+- Money never moves between accounts: each account pays for its buys with its own cash and
+  sales (moving money out of a 401(k) or IRA is not a trade). No short sales.
+- Buys are restricted to instruments already held somewhere in the portfolio. Accounts whose
+  menu is fixed by a plan (401(k), 529, HSA, pension) only buy what they already hold; other
+  accounts may also open a position in an instrument held in another account.
+- Among those post-trade holdings, the optimiser minimises the squared distance between the
+  resulting asset-class and region shares and their targets (using the matching rules of
+  ``drift``), with a small penalty on the amount traded so that, of equally good answers, the
+  one that trades least wins. It solves for exact targets, so a rebalance lands in the middle
+  of the tolerance band, not on its edge.
+- Trading happens only when some target is outside the tolerance band (default ±5 points).
+  ``new_money_only`` forbids sales and instead invests the accounts' cash (plus any
+  ``new_money`` deposited first) toward the targets.
+
+Trades are rounded so they can be executed and can never overdraw anything: quantities are cut
+to 8 decimal places (the database precision) rounding down, a sale never exceeds the quantity
+held (a holding to be emptied is sold in full), trades under ``minimum_trade`` are dropped,
+and buys are scaled down if the rounded sales of an account would not cover them. The drift
+after trading is then recomputed from the traded portfolio, so ``after`` is a measurement,
+not a promise; targets that held instruments cannot reach are explained in ``notes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
+from enum import StrEnum
+from typing import Final
+
+import numpy as np
+
+from alex.domain.arrays import FloatArray
+from alex.domain.formatting import format_money, format_percent, format_points
+from alex.domain.labels import label
+from alex.domain.least_squares import nonnegative_least_squares
+from alex.domain.money import CENT, ZERO, to_cents
+from alex.domain.portfolio.allocation import CASH, allocate, look_through
+from alex.domain.portfolio.drift import DEFAULT_TOLERANCE, Dimension, DriftReport, drift_key, measure_drift
+from alex.domain.portfolio.models import Account, Instrument, Portfolio, Position, Targets
+from alex.domain.portfolio.valuation import value_portfolio
+from alex.domain.taxonomy import AccountType
+
+PLAN_MENU_ACCOUNT_TYPES: Final = frozenset(
+    {AccountType.K401.value, AccountType.K529.value, AccountType.HSA.value, AccountType.PENSION.value}
+)
+"""Accounts that can only buy from their plan's menu, so they only trade what they already hold."""
+
+DEFAULT_MINIMUM_TRADE: Final = Decimal(1)
+QUANTITY_QUANTUM: Final = Decimal("0.00000001")
+
+# Weights of the optimiser's rows, in units of "fraction of the portfolio". The budget rows are
+# near-hard constraints (an account may not spend money it does not have); the turnover rows
+# only break ties between equally good solutions, so they must be tiny next to drift rows.
+_BUDGET_WEIGHT: Final = 1e4
+_TURNOVER_WEIGHT: Final = 1e-2
+_REWEIGHTING_ROUNDS: Final = 4
+# When both target maps cannot be met at once, the asset mix wins: it drives most of a
+# portfolio's risk and return, the regional split much less (an asset-class share error costs
+# 25 times a region share error of the same size).
+_ASSET_CLASS_PRIORITY: Final = 5.0
+_SMALLEST_BASE: Final = 1e-6
+
+
+class TradeAction(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """One order: ``amount`` is quantity × price to the cent; ``position_id`` is None for a new position."""
+
+    account_id: str
+    account_name: str
+    symbol: str
+    action: TradeAction
+    quantity: Decimal
+    price: Decimal
+    amount: Decimal
+    position_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RebalancePlan:
+    """The trades, the drift before and after them, and plain-language notes."""
+
+    trades: tuple[Trade, ...]
+    new_money_only: bool
+    before: DriftReport
+    after: DriftReport
+    cash_after: dict[str, Decimal]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def within_tolerance(self) -> bool:
+        return self.after.within_tolerance
+
+    @property
+    def bought(self) -> Decimal:
+        return sum((t.amount for t in self.trades if t.action is TradeAction.BUY), ZERO)
+
+    @property
+    def sold(self) -> Decimal:
+        return sum((t.amount for t in self.trades if t.action is TradeAction.SELL), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class _Holding:
+    """One unknown of the optimiser: an instrument in an account (existing or new position)."""
+
+    account: Account
+    instrument: Instrument
+    position: Position | None
+    value: Decimal
+
+
+def rebalance_trades(
+    portfolio: Portfolio,
+    *,
+    targets: Targets,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+    new_money_only: bool = False,
+    new_money: Mapping[str, Decimal] | None = None,
+    minimum_trade: Decimal = DEFAULT_MINIMUM_TRADE,
+) -> RebalancePlan:
+    """Trades bringing every target within ``tolerance`` as far as held instruments allow.
+
+    ``new_money`` maps account ids to cash deposited before rebalancing. Raises
+    ``AllocationError`` for malformed targets and ``ValueError`` for a negative deposit or an
+    unknown account id.
+    """
+    funded = _deposit(portfolio, new_money or {})
+    valuation = value_portfolio(funded)
+    before = measure_drift(allocate(valuation), targets=targets, tolerance=tolerance)
+    if before.asset_class is None and before.region is None:
+        return _no_trades(
+            before, funded, new_money_only, "No targets are set, so there is nothing to rebalance."
+        )
+    if not new_money_only and before.within_tolerance:
+        note = f"Every target is within ±{format_points(tolerance)} of its goal; no trades are needed."
+        return _no_trades(before, funded, new_money_only, note)
+
+    total = valuation.total
+    holdings, frozen = _holdings(funded, targets)
+    solution = _solve(
+        holdings=holdings,
+        frozen=frozen,
+        accounts=funded.accounts,
+        targets=targets,
+        total=total,
+        new_money_only=new_money_only,
+    )
+    trades = _round_trades(holdings, solution, funded.accounts, total=total, minimum_trade=minimum_trade)
+    traded = apply_trades(funded, trades)
+    after = measure_drift(allocate(value_portfolio(traded)), targets=targets, tolerance=tolerance)
+    return RebalancePlan(
+        trades=tuple(trades),
+        new_money_only=new_money_only,
+        before=before,
+        after=after,
+        cash_after={a.id: to_cents(a.cash_balance) for a in traded.accounts},
+        notes=tuple(
+            _notes(holdings, frozen, targets, after, new_money_only=new_money_only, tolerance=tolerance)
+        ),
+    )
+
+
+def _deposit(portfolio: Portfolio, new_money: Mapping[str, Decimal]) -> Portfolio:
+    known = {a.id for a in portfolio.accounts}
+    for account_id, amount in new_money.items():
+        if account_id not in known:
+            raise ValueError(f"new money for unknown account {account_id!r}")
+        if amount < 0:
+            raise ValueError("new money must not be negative")
+    return Portfolio(
+        accounts=tuple(
+            replace(a, cash_balance=a.cash_balance + new_money.get(a.id, ZERO)) for a in portfolio.accounts
+        )
+    )
+
+
+def _no_trades(before: DriftReport, portfolio: Portfolio, new_money_only: bool, note: str) -> RebalancePlan:
+    return RebalancePlan(
+        trades=(),
+        new_money_only=new_money_only,
+        before=before,
+        after=before,
+        cash_after={a.id: to_cents(a.cash_balance) for a in portfolio.accounts},
+        notes=(note,),
+    )
+
+
+def _tradeable(instrument: Instrument, targets: Targets) -> bool:
+    def classified(allocation: Mapping[str, Decimal]) -> bool:
+        return any(weight > 0 for weight in allocation.values())
+
+    return (
+        instrument.price is not None
+        and instrument.price > 0
+        and (not targets.asset_class_targets or classified(instrument.allocation_asset_class))
+        and (not targets.region_targets or classified(instrument.allocation_regions))
+    )
+
+
+def _holdings(portfolio: Portfolio, targets: Targets) -> tuple[list[_Holding], list[_Holding]]:
+    """Tradeable holdings (incl. possible new positions) and frozen ones (priced, not tradeable)."""
+    menu: dict[str, Instrument] = {}
+    tradeable: list[_Holding] = []
+    frozen: list[_Holding] = []
+    for account in portfolio.accounts:
+        for position in account.positions:
+            instrument = position.instrument
+            if instrument.price is None:
+                continue
+            holding = _Holding(account, instrument, position, to_cents(position.quantity * instrument.price))
+            if _tradeable(instrument, targets):
+                tradeable.append(holding)
+                menu.setdefault(instrument.symbol, instrument)
+            else:
+                frozen.append(holding)
+    for account in portfolio.accounts:
+        if account.account_type in PLAN_MENU_ACCOUNT_TYPES:
+            continue
+        held = {p.symbol for p in account.positions}
+        tradeable.extend(
+            _Holding(account, instrument, None, ZERO)
+            for symbol, instrument in menu.items()
+            if symbol not in held
+        )
+    return tradeable, frozen
+
+
+def _exposure(
+    instrument: Instrument | None, dimension: Dimension, targets: Mapping[str, Decimal]
+) -> dict[str, float]:
+    """Fraction of one dollar of the holding (``None`` = cash) counting toward each drift row."""
+    if instrument is None:
+        split = {CASH: Decimal(1)}
+    else:
+        allocation = (
+            instrument.allocation_asset_class
+            if dimension is Dimension.ASSET_CLASS
+            else instrument.allocation_regions
+        )
+        split = look_through(Decimal(1), allocation)
+    exposure: dict[str, float] = {}
+    for key, share in split.items():
+        row = drift_key(dimension, key, targets)
+        if row is not None:
+            exposure[row] = exposure.get(row, 0.0) + float(share)
+    return exposure
+
+
+def _solve(
+    *,
+    holdings: list[_Holding],
+    frozen: list[_Holding],
+    accounts: tuple[Account, ...],
+    targets: Targets,
+    total: Decimal,
+    new_money_only: bool,
+) -> FloatArray:
+    """Post-trade value of every holding, as a fraction of the portfolio (cash columns dropped)."""
+    scale = float(total)
+    columns = len(holdings) + len(accounts)
+    current = np.array(
+        [float(h.value) / scale for h in holdings] + [float(a.cash_balance) / scale for a in accounts]
+    )
+    column_instruments: list[Instrument | None] = [h.instrument for h in holdings] + [None] * len(accounts)
+    frozen_values = np.array([float(h.value) / scale for h in frozen])
+
+    share_rows: list[tuple[FloatArray, float, FloatArray, FloatArray]] = []
+    for dimension, target_map, priority in (
+        (Dimension.ASSET_CLASS, targets.asset_class_targets, _ASSET_CLASS_PRIORITY),
+        (Dimension.REGION, targets.region_targets, 1.0),
+    ):
+        if not target_map:
+            continue
+        shares = {key: float(value) / 100 for key, value in target_map.items()}
+        column_exposure = [_exposure(i, dimension, target_map) for i in column_instruments]
+        frozen_exposure = [_exposure(h.instrument, dimension, target_map) for h in frozen]
+        keys = dict.fromkeys([*shares, *(k for e in [*column_exposure, *frozen_exposure] for k in e)])
+        attributable = np.array([sum(e.values()) for e in column_exposure])
+        frozen_attributable = np.array([sum(e.values()) for e in frozen_exposure])
+        # "exposure_k / attributable base = target_k" is linear once multiplied out by the base:
+        # sum(value × (exposure_k − target_k × attributable share)) = 0.
+        for key in keys:
+            target = shares.get(key, 0.0)
+            coefficients = np.array([e.get(key, 0.0) for e in column_exposure]) - target * attributable
+            frozen_term = float(
+                frozen_values
+                @ (np.array([e.get(key, 0.0) for e in frozen_exposure]) - target * frozen_attributable)
+            )
+            share_rows.append(
+                (priority * coefficients, -priority * frozen_term, attributable, frozen_attributable)
+            )
+
+    fixed_rows: list[FloatArray] = []
+    fixed_rhs: list[float] = []
+    for i, account in enumerate(accounts):
+        row = np.zeros(columns)
+        members = [j for j, h in enumerate(holdings) if h.account.id == account.id] + [len(holdings) + i]
+        row[members] = _BUDGET_WEIGHT
+        fixed_rows.append(row)
+        fixed_rhs.append(_BUDGET_WEIGHT * float(current[members].sum()))
+    for j in range(len(holdings)):
+        row = np.zeros(columns)
+        row[j] = _TURNOVER_WEIGHT
+        fixed_rows.append(row)
+        fixed_rhs.append(_TURNOVER_WEIGHT * current[j])
+
+    lower = np.zeros(columns)
+    if new_money_only:
+        lower[: len(holdings)] = current[: len(holdings)]
+    solution = current
+    # The multiplied-out rows measure drift in money, not in shares; dividing each by its base
+    # (which moves as cash is invested) turns them back into share errors. The base comes from
+    # the previous solution, so a few rounds reach the fixed point.
+    for _ in range(_REWEIGHTING_ROUNDS):
+        bases = [max(float(solution @ a + frozen_values @ f), _SMALLEST_BASE) for _, _, a, f in share_rows]
+        matrix = np.vstack([*(c / b for (c, _, _, _), b in zip(share_rows, bases, strict=True)), *fixed_rows])
+        rhs = np.array([*(r / b for (_, r, _, _), b in zip(share_rows, bases, strict=True)), *fixed_rhs])
+        solution = nonnegative_least_squares(matrix, rhs - matrix @ lower) + lower
+    return solution[: len(holdings)]
+
+
+def _round_trades(
+    holdings: list[_Holding],
+    solution: FloatArray,
+    accounts: tuple[Account, ...],
+    *,
+    total: Decimal,
+    minimum_trade: Decimal,
+) -> list[Trade]:
+    """Turn target values into executable, budget-safe orders (see the module docstring)."""
+    trades: list[Trade] = []
+    for account in accounts:
+        sells: list[Trade] = []
+        wanted_buys: list[tuple[_Holding, Decimal]] = []
+        for holding, target_fraction in zip(holdings, solution, strict=True):
+            if holding.account.id != account.id:
+                continue
+            price = holding.instrument.price
+            assert price is not None  # tradeable holdings always have a price
+            target_value = Decimal(repr(float(target_fraction))) * total
+            change = target_value - holding.value
+            if change < 0 and holding.position is not None:
+                held = holding.position.quantity
+                empty = target_value < CENT / 2
+                quantity = (
+                    held if empty else min(held, (-change / price).quantize(QUANTITY_QUANTUM, ROUND_DOWN))
+                )
+                amount = to_cents(quantity * price)
+                if quantity > 0 and amount >= minimum_trade:
+                    sells.append(_trade(holding, TradeAction.SELL, quantity, price, amount))
+            elif change > 0:
+                budgeted = change.quantize(CENT, ROUND_FLOOR)
+                if budgeted >= minimum_trade:
+                    wanted_buys.append((holding, budgeted))
+        spendable = to_cents(account.cash_balance) + sum((t.amount for t in sells), ZERO)
+        wanted = sum((amount for _, amount in wanted_buys), ZERO)
+        scale = min(Decimal(1), spendable / wanted) if wanted > 0 else Decimal(1)
+        buys = []
+        for holding, budgeted in wanted_buys:
+            price = holding.instrument.price
+            assert price is not None
+            # Cutting quantities down keeps every rounded cost within its cent budget, so the
+            # account's cash cannot go negative.
+            quantity = ((budgeted * scale).quantize(CENT, ROUND_FLOOR) / price).quantize(
+                QUANTITY_QUANTUM, ROUND_DOWN
+            )
+            amount = to_cents(quantity * price)
+            if quantity > 0 and amount >= minimum_trade:
+                buys.append(_trade(holding, TradeAction.BUY, quantity, price, amount))
+        trades.extend(sells)
+        trades.extend(buys)
+    return trades
+
+
+def _trade(
+    holding: _Holding, action: TradeAction, quantity: Decimal, price: Decimal, amount: Decimal
+) -> Trade:
+    return Trade(
+        account_id=holding.account.id,
+        account_name=holding.account.name,
+        symbol=holding.instrument.symbol,
+        action=action,
+        quantity=quantity,
+        price=price,
+        amount=amount,
+        position_id=None if holding.position is None else holding.position.id,
+    )
+
+
+def apply_trades(portfolio: Portfolio, trades: Sequence[Trade]) -> Portfolio:
+    """The portfolio after the trades settle at their estimated amounts (emptied positions removed)."""
+    instruments = {p.symbol: p.instrument for a in portfolio.accounts for p in a.positions}
+    accounts = []
+    for account in portfolio.accounts:
+        mine = [t for t in trades if t.account_id == account.id]
+        cash = account.cash_balance
+        quantities = {p.id: p.quantity for p in account.positions}
+        positions = list(account.positions)
+        for trade in mine:
+            signed = trade.quantity if trade.action is TradeAction.BUY else -trade.quantity
+            cash -= trade.amount if trade.action is TradeAction.BUY else -trade.amount
+            if trade.position_id is None:
+                new_id = f"new:{account.id}:{trade.symbol}"
+                positions.append(
+                    Position(
+                        id=new_id, symbol=trade.symbol, quantity=ZERO, instrument=instruments[trade.symbol]
+                    )
+                )
+                quantities[new_id] = signed
+            else:
+                quantities[trade.position_id] += signed
+        accounts.append(
+            replace(
+                account,
+                cash_balance=cash,
+                positions=tuple(
+                    replace(p, quantity=quantities[p.id]) for p in positions if quantities[p.id] > 0
+                ),
+            )
+        )
+    return Portfolio(accounts=tuple(accounts))
+
+
+def _notes(
+    holdings: list[_Holding],
+    frozen: list[_Holding],
+    targets: Targets,
+    after: DriftReport,
+    *,
+    new_money_only: bool,
+    tolerance: Decimal,
+) -> list[str]:
+    notes = []
+    for dimension, target_map in (
+        (Dimension.ASSET_CLASS, targets.asset_class_targets),
+        (Dimension.REGION, targets.region_targets),
+    ):
+        reachable = {key for h in holdings for key in _exposure(h.instrument, dimension, target_map)}
+        if dimension is Dimension.ASSET_CLASS:
+            reachable.add(CASH)
+        for key, share in target_map.items():
+            if share > 0 and key not in reachable:
+                notes.append(
+                    f"None of your tradeable holdings gives exposure to {label(key)}, so its "
+                    f"{format_percent(Decimal(share), places=0)} target cannot be met by trading what you own; "
+                    f"adding a {label(key)} fund would make it reachable."
+                )
+    if frozen:
+        value = sum((h.value for h in frozen), ZERO)
+        symbols = ", ".join(sorted({h.instrument.symbol for h in frozen}))
+        notes.append(
+            f"{symbols} ({format_money(value)}) could not be traded because they are not fully classified."
+        )
+    if not after.within_tolerance:
+        band = f"±{format_points(tolerance)}"
+        if new_money_only:
+            notes.append(
+                f"Investing cash alone cannot bring every target within {band}; allowing sales would."
+            )
+        else:
+            notes.append(
+                f"Even after these trades some targets stay outside {band} with the instruments you hold."
+            )
+    return notes

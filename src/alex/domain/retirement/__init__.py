@@ -1,0 +1,1 @@
+"""Retirement Monte Carlo: correlated returns, contributions, inflation and withdrawal strategies."""
