@@ -40,8 +40,10 @@ class PostgresServer:
         return make_url(self.url).set(database=name).render_as_string(hide_password=False)
 
     def admin_dsn(self) -> str:
-        return make_url(self.url).set(drivername="postgresql", database="postgres").render_as_string(
-            hide_password=False
+        return (
+            make_url(self.url)
+            .set(drivername="postgresql", database="postgres")
+            .render_as_string(hide_password=False)
         )
 
 
@@ -95,9 +97,9 @@ class ApiHarness:
         context: AppContext = self.app.state.context
         return context
 
-    def token(self, user: str, **claims: str) -> str:
+    def token(self, user: str, *, name: str | None = None, email: str | None = None) -> str:
         assert self.context.issuer is not None
-        return self.context.issuer.mint(subject=user, **claims)
+        return self.context.issuer.mint(subject=user, name=name, email=email)
 
     def auth(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(user)}"}
@@ -106,9 +108,11 @@ class ApiHarness:
 async def _harness(app: FastAPI) -> AsyncIterator[ApiHarness]:
     # raise_app_exceptions=False: see what a client sees (the 500 body), not the server's traceback.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=transport, base_url="http://alex.test") as client:
-            yield ApiHarness(app=app, client=client)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://alex.test") as client,
+    ):
+        yield ApiHarness(app=app, client=client)
 
 
 @pytest.fixture

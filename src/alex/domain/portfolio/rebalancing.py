@@ -456,8 +456,8 @@ def _notes(
             if share > 0 and key not in reachable:
                 notes.append(
                     f"None of your tradeable holdings gives exposure to {label(key)}, so its "
-                    f"{format_percent(Decimal(share), places=0)} target cannot be met by trading what you own; "
-                    f"adding a {label(key)} fund would make it reachable."
+                    f"{format_percent(Decimal(share), places=0)} target cannot be met by trading what you "
+                    f"own; adding a {label(key)} fund would make it reachable."
                 )
     if frozen:
         value = sum((h.value for h in frozen), ZERO)

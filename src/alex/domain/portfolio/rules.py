@@ -295,7 +295,7 @@ def _single_position(context: _Context) -> _Measured | str:
 def _sector(context: _Context) -> _Measured | str:
     sectors = {k: v for k, v in context.allocations.sector.values.items() if k not in NOT_AN_INDUSTRY}
     if not sectors:
-        return "No holding has an industry sector (only bonds, cash, diversified funds or unclassified holdings)."
+        return "No holding has an industry sector (only bonds, cash, diversified funds or unclassified)."
     sector, value = max(sectors.items(), key=lambda item: (item[1], item[0]))
     share = _share(value, context.total)
 
@@ -314,9 +314,7 @@ def _sector(context: _Context) -> _Measured | str:
 def _region(context: _Context) -> _Measured | str:
     region_values = context.allocations.region.values
     invested = sum((v for k, v in region_values.items() if k not in (CASH, UNCLASSIFIED)), ZERO)
-    foreign = {
-        k: v for k, v in region_values.items() if k not in NOT_ONE_REGION and k != context.home_region
-    }
+    foreign = {k: v for k, v in region_values.items() if k not in NOT_ONE_REGION and k != context.home_region}
     if invested <= 0:
         return "No invested money has a known region."
     if not foreign:
@@ -325,7 +323,7 @@ def _region(context: _Context) -> _Measured | str:
             ZERO,
             None,
             lambda status, threshold: (
-                f"All of your invested money with a known single region is in {home}; see the home bias check."
+                f"All of your invested money with a single known region is in {home}; see home bias."
             ),
         )
     region, value = max(foreign.items(), key=lambda item: (item[1], item[0]))
@@ -357,7 +355,11 @@ def _account(context: _Context) -> _Measured | str:
         text += f", {_limit_phrase(status, threshold)}"
         if status is Status.OK:
             return text + "."
-        return text + ": a problem with that one account or provider (a lockout, fraud, a failure) would reach most of it."
+        return (
+            text
+            + ": a problem with that one account or provider (a lockout, fraud, a failure) would reach most"
+            " of your money."
+        )
 
     return _Measured(share, name, describe)
 
@@ -368,18 +370,23 @@ def _cash(context: _Context) -> _Measured | str:
     balances = [(a.cash, a.account.cash_interest) for a in context.valuation.accounts if a.cash > 0]
     balance_total = sum((amount for amount, _ in balances), ZERO)
     interest = (
-        sum((amount * rate for amount, rate in balances), ZERO) * HUNDRED / balance_total if balance_total > 0 else None
+        sum((amount * rate for amount, rate in balances), ZERO) * HUNDRED / balance_total
+        if balance_total > 0
+        else None
     )
 
     def describe(status: Status, threshold: Threshold) -> str:
-        text = f"Cash is {format_percent(share)} of your portfolio ({format_money(cash)}), {_limit_phrase(status, threshold)}"
+        text = (
+            f"Cash is {format_percent(share)} of your portfolio ({format_money(cash)}), "
+            f"{_limit_phrase(status, threshold)}"
+        )
         if status is Status.OK:
             return text + "."
         if interest is not None:
             comparison = "below" if interest < Decimal(str(DEFAULT_INFLATION)) else "around"
             text += (
-                f"; your account cash earns {format_percent(interest, places=2)} a year on average, {comparison} "
-                f"the {format_percent(DEFAULT_INFLATION)} inflation assumption"
+                f"; your account cash earns {format_percent(interest, places=2)} a year on average, "
+                f"{comparison} the {format_percent(DEFAULT_INFLATION)} inflation assumption"
             )
         return text + ". Over long periods cash loses buying power and misses market growth."
 
@@ -396,7 +403,9 @@ def _home_bias(context: _Context) -> _Measured | str:
             # that is exact for single-asset-class funds, which is most of them.
             for region, amount in look_through(equity, instrument.allocation_regions).items():
                 equity_by_region[region] += amount
-    attributable = sum((v for k, v in equity_by_region.items() if k not in (Region.GLOBAL.value, UNCLASSIFIED)), ZERO)
+    attributable = sum(
+        (v for k, v in equity_by_region.items() if k not in (Region.GLOBAL.value, UNCLASSIFIED)), ZERO
+    )
     if attributable <= 0:
         return "You hold no stocks with a known region."
     home = context.home_region
@@ -458,8 +467,9 @@ def _unclassified(context: _Context) -> _Measured | str:
         if not symbols:
             return "Every holding is classified, so allocations and checks cover the whole portfolio."
         return (
-            f"{listed} ({format_percent(share)} of the portfolio) {'is' if len(symbols) == 1 else 'are'} not fully "
-            f"classified yet, so allocations, drift and the other checks cannot see where that money is invested."
+            f"{listed} ({format_percent(share)} of the portfolio) {'is' if len(symbols) == 1 else 'are'} "
+            "not fully classified yet, so allocations, drift and the other checks cannot see where that "
+            "money is invested."
         )
 
     return _Measured(share, listed or None, describe)
@@ -482,15 +492,20 @@ def _fees(context: _Context) -> _Measured | str:
 
     def describe(status: Status, threshold: Threshold) -> str:
         text = (
-            f"Your holdings cost about {format_percent(ratio, places=2)} a year on average ({format_money(cost)} a year), "
-            f"{_limit_phrase(status, threshold, places=2)}"
+            f"Your holdings cost about {format_percent(ratio, places=2)} a year on average "
+            f"({format_money(cost)} a year), {_limit_phrase(status, threshold, places=2)}"
         )
         if uncovered > 0:
-            text += f" (funds worth {format_money(uncovered)} have no known expense ratio and are not counted)"
+            text += (
+                f" (funds worth {format_money(uncovered)} have no known expense ratio and are not counted)"
+            )
         if status is Status.OK:
             return text + "."
         lost = (1 - (1 - ratio / HUNDRED) ** 30) * HUNDRED
-        return text + f"; over 30 years that fee takes about {format_percent(lost, places=0)} of what the money would grow to."
+        return (
+            text + f"; over 30 years that fee takes about {format_percent(lost, places=0)} of what the money "
+            "would grow to."
+        )
 
     return _Measured(ratio, None, describe)
 

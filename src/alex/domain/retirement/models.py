@@ -51,7 +51,7 @@ class WithdrawalStrategy(StrEnum):
     GUYTON_KLINGER = "guyton_klinger"
 
 
-class InvalidParameter(ValueError):
+class ParameterError(ValueError):
     """A parameter is out of range; ``field`` names it so an API can answer 422 field by field."""
 
     def __init__(self, field_name: str, message: str) -> None:
@@ -101,9 +101,9 @@ class RetirementParams:
             WithdrawalStrategy(self.withdrawal_strategy)
         except ValueError:
             allowed = ", ".join(s.value for s in WithdrawalStrategy)
-            raise InvalidParameter("withdrawal_strategy", f"must be one of {allowed}") from None
+            raise ParameterError("withdrawal_strategy", f"must be one of {allowed}") from None
         if self.withdrawal_rate is not None and self.target_income is not None:
-            raise InvalidParameter("target_income", "give either withdrawal_rate or target_income, not both")
+            raise ParameterError("target_income", "give either withdrawal_rate or target_income, not both")
         if self.withdrawal_rate is not None:
             _between("withdrawal_rate", self.withdrawal_rate, 0, 100)
         if self.target_income is not None:
@@ -113,7 +113,7 @@ class RetirementParams:
         if self.seed is not None and (
             isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0
         ):
-            raise InvalidParameter("seed", "must be a non-negative whole number")
+            raise ParameterError("seed", "must be a non-negative whole number")
         _between("floor_percent", self.floor_percent, 0, 100)
         _between("ceiling_percent", self.ceiling_percent, 100, 1000)
         _between("guardrail_percent", self.guardrail_percent, 0, 100)
@@ -167,16 +167,16 @@ class RetirementResult:
 
 def _between(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:  # also rejects NaN
-        raise InvalidParameter(name, f"must be between {low:,g} and {high:,g}")
+        raise ParameterError(name, f"must be between {low:,g} and {high:,g}")
 
 
 def _whole_between(name: str, value: int, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidParameter(name, f"must be a whole number between {low:,} and {high:,}")
+        raise ParameterError(name, f"must be a whole number between {low:,} and {high:,}")
 
 
 def _allocation(name: str, allocation: Mapping[str, float | Decimal]) -> None:
     try:
         check_allocation(allocation, AssetClass, what=name)
     except AllocationError as error:
-        raise InvalidParameter(name, str(error)) from None
+        raise ParameterError(name, str(error)) from None

@@ -63,7 +63,8 @@ def simulation_weights(allocation: dict[str, float]) -> FloatArray:
             for proxy, share in ALTERNATIVES_PROXY.items():
                 weights[proxy] += percent * share
     vector = np.array([weights[k] for k in SIMULATED_ASSET_CLASSES])
-    return vector / vector.sum()
+    normalised: FloatArray = vector / vector.sum()
+    return normalised
 
 
 @dataclass(frozen=True, slots=True)

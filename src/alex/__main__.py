@@ -1,0 +1,5 @@
+"""`python -m alex` is the `alex` command."""
+
+from alex.cli import main
+
+main()

@@ -1,0 +1,70 @@
+"""The retirement fan chart: percentile bands of the portfolio's value, year by year.
+
+Shape (an ``area`` chart in the ``charts_payload`` format)::
+
+    {"retirement_projection": {
+        "title": ..., "type": "area", "description": ...,
+        "series": [{"key": "p5", "name": "5th percentile", "color": ...}, ... "p95"],
+        "data": [{"name": "Year 0", "value": <median>, "color": ..., "p5": ..., "p25": ...,
+                  "p50": ..., "p75": ..., "p95": ...}, ...]}}
+
+One data point per year; ``value`` repeats the median so renderers that only know
+``name/value/color`` still draw the central line, and the ``pNN`` fields give the bands (draw
+p5-p95 and p25-p75 as shaded areas around p50). Amounts are dollars in today's money.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from alex.domain.charts.portfolio_charts import Chart
+from alex.domain.formatting import format_money, format_percent
+from alex.domain.retirement.models import RetirementResult
+
+MEDIAN_COLOR: Final = "#209DD7"
+BAND_COLORS: Final = {
+    "p5": "#F87171",
+    "p25": "#FBBF24",
+    "p50": MEDIAN_COLOR,
+    "p75": "#34D399",
+    "p95": "#753991",
+}
+BAND_NAMES: Final = {
+    "p5": "5th percentile",
+    "p25": "25th percentile",
+    "p50": "Median",
+    "p75": "75th percentile",
+    "p95": "95th percentile",
+}
+
+
+def retirement_fan_chart(result: RetirementResult) -> dict[str, Chart]:
+    """``charts_payload`` entry for a simulation result."""
+    data: list[dict[str, Any]] = []
+    for index, year in enumerate(result.years):
+        point: dict[str, Any] = {
+            "name": f"Year {year}",
+            "value": float(result.percentiles["p50"][index]),
+            "color": MEDIAN_COLOR,
+        }
+        point.update({key: float(series[index]) for key, series in result.percentiles.items()})
+        data.append(point)
+    retirement_year = result.retirement_starts_at_year
+    description = (
+        f"Portfolio value in today's money across {result.paths:,} simulated futures; retirement starts "
+        f"in year {retirement_year}. The median path is worth "
+        f"{format_money(result.median_value_at_retirement)} at retirement and "
+        f"{format_money(result.median_ending_value)} at the end; the money lasts in "
+        f"{format_percent(result.success_rate)} of the futures."
+    )
+    return {
+        "retirement_projection": {
+            "title": "Retirement projection",
+            "type": "area",
+            "description": description,
+            "series": [
+                {"key": key, "name": BAND_NAMES[key], "color": BAND_COLORS[key]} for key in result.percentiles
+            ],
+            "data": data,
+        }
+    }
