@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import itertools
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
+import psycopg
 
 from alex.api.app import create_app
 from alex.settings import Settings
-from tests.conftest import ApiHarness
+from tests.conftest import TEMPLATE, ApiHarness, PostgresServer
+
+MakeApi = Callable[[Settings], AsyncIterator[ApiHarness]]
+"""The type of the ``make_api`` fixture."""
 
 UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/alex"
 """Port 1 on loopback: nothing listens there, so every connection is refused at once."""
 
 SEED_ETFS = (
-    "SPY QQQ IWM VEA VWO EFA AGG BND TLT HYG XLK XLV XLF XLE VNQ GLD SLV AOR AOA VUG VTV VIG".split()
+    *("SPY", "QQQ", "IWM", "VEA", "VWO", "EFA", "AGG", "BND", "TLT", "HYG", "XLK"),
+    *("XLV", "XLF", "XLE", "VNQ", "GLD", "SLV", "AOR", "AOA", "VUG", "VTV", "VIG"),
 )
 """The reference's 22 ETFs (inventory §1.5)."""
 SEED_EXTRAS = ("VTI", "VXUS", "TSLA", "AAPL", "AMZN", "NVDA", "MSFT", "GOOGL")
@@ -29,14 +36,32 @@ DEMO_POSITIONS = {
 }
 
 
+_databases = itertools.count()
+
+
+@contextmanager
+def fresh_database(postgres: PostgresServer) -> Iterator[str]:
+    """A migrated and seeded database of its own (for fixtures wider than one test)."""
+    name = f"api_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(postgres.admin_dsn(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    try:
+        yield postgres.database_url(name)
+    finally:
+        with psycopg.connect(postgres.admin_dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @asynccontextmanager
 async def harness(settings: Settings, database_url: str) -> AsyncIterator[ApiHarness]:
     """The app with these settings and database, its lifespan running, driven over ASGI."""
     app = create_app(settings, database_url=database_url)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=transport, base_url="http://alex.test") as client:
-            yield ApiHarness(app=app, client=client)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://alex.test") as client,
+    ):
+        yield ApiHarness(app=app, client=client)
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -72,7 +97,9 @@ async def snapshot(api: ApiHarness, user: str) -> dict[str, Any]:
 
 async def create_account(api: ApiHarness, user: str, **fields: Any) -> dict[str, Any]:
     body = {"account_name": "Test Account", **fields}
-    created: dict[str, Any] = ok(await api.client.post("/api/accounts", json=body, headers=api.auth(user)), 201)
+    created: dict[str, Any] = ok(
+        await api.client.post("/api/accounts", json=body, headers=api.auth(user)), 201
+    )
     return created
 
 
@@ -80,5 +107,7 @@ async def add_position(
     api: ApiHarness, user: str, account_id: str, symbol: str, quantity: str | int
 ) -> dict[str, Any]:
     body = {"account_id": account_id, "symbol": symbol, "quantity": str(quantity)}
-    created: dict[str, Any] = ok(await api.client.post("/api/positions", json=body, headers=api.auth(user)), 201)
+    created: dict[str, Any] = ok(
+        await api.client.post("/api/positions", json=body, headers=api.auth(user)), 201
+    )
     return created

@@ -58,8 +58,8 @@ async def owned(api: ApiHarness) -> Owned:
     return a
 
 
-def _route(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    return pytest.param(method, path, body, id=f"{method} {path}")
+def _route(method: str, path: str, body: dict[str, Any] | None = None, note: str = "") -> Any:
+    return pytest.param(method, path, body, id=f"{method} {path}{note}")
 
 
 # {account}, {position} and {job} are replaced by A's ids (or by fresh random ids for the control).
@@ -69,8 +69,15 @@ OBJECT_ROUTES = [
     _route("DELETE", "/api/accounts/{account}"),
     _route("GET", "/api/accounts/{account}/positions"),
     # SPY is already in A's 401k, so a successful upsert would silently replace A's quantity.
-    _route("POST", "/api/positions", {"account_id": "{account}", "symbol": "SPY", "quantity": "1"}),
-    _route("POST", "/api/positions", {"account_id": "{account}", "symbol": "NEWCO", "quantity": "1"}),
+    _route(
+        "POST", "/api/positions", {"account_id": "{account}", "symbol": "SPY", "quantity": "1"}, " held SPY"
+    ),
+    _route(
+        "POST",
+        "/api/positions",
+        {"account_id": "{account}", "symbol": "NEWCO", "quantity": "1"},
+        " new symbol",
+    ),
     _route("PUT", "/api/positions/{position}", {"quantity": "1"}),
     _route("DELETE", "/api/positions/{position}"),
     _route("GET", "/api/jobs/{job}"),

@@ -49,7 +49,9 @@ def account(
         cash_balance=Decimal(cash),
         cash_interest=Decimal(interest),
         positions=tuple(
-            Position(id=f"{account_id}-{inst.symbol}", symbol=inst.symbol, quantity=Decimal(qty), instrument=inst)
+            Position(
+                id=f"{account_id}-{inst.symbol}", symbol=inst.symbol, quantity=Decimal(qty), instrument=inst
+            )
             for inst, qty in holdings
         ),
     )
@@ -141,7 +143,9 @@ def portfolios(draw: st.DrawFn, *, max_accounts: int = 4) -> Portfolio:
     catalogue = [draw(instruments(f"S{i}")) for i in range(draw(st.integers(1, 6)))]
     accounts = []
     for a in range(draw(st.integers(0, max_accounts))):
-        held = draw(st.lists(st.sampled_from(catalogue), unique_by=lambda i: i.symbol, max_size=len(catalogue)))
+        held = draw(
+            st.lists(st.sampled_from(catalogue), unique_by=lambda i: i.symbol, max_size=len(catalogue))
+        )
         accounts.append(
             Account(
                 id=f"A{a}",

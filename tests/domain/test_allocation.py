@@ -12,8 +12,14 @@ from .builders import AOR, BND, GLD, SPY, account, instrument, portfolios
 
 def test_look_through_is_exact_for_a_60_40_fund() -> None:
     allocations = allocate(value_portfolio(Portfolio((account("a", (AOR, "100")),))))
-    assert allocations.asset_class.values == {"equity": Decimal("2934.00"), "fixed_income": Decimal("1956.00")}
-    assert allocations.asset_class.percentages == {"equity": Decimal("60.00"), "fixed_income": Decimal("40.00")}
+    assert allocations.asset_class.values == {
+        "equity": Decimal("2934.00"),
+        "fixed_income": Decimal("1956.00"),
+    }
+    assert allocations.asset_class.percentages == {
+        "equity": Decimal("60.00"),
+        "fixed_income": Decimal("40.00"),
+    }
 
 
 def test_look_through_normalises_maps_that_do_not_sum_to_100() -> None:
@@ -24,7 +30,12 @@ def test_look_through_normalises_maps_that_do_not_sum_to_100() -> None:
 
 def test_cash_has_its_own_bucket_in_every_dimension() -> None:
     allocations = allocate(value_portfolio(Portfolio((account("a", (BND, "100"), cash="7250"),))))
-    for breakdown in (allocations.asset_class, allocations.region, allocations.sector, allocations.instrument_type):
+    for breakdown in (
+        allocations.asset_class,
+        allocations.region,
+        allocations.sector,
+        allocations.instrument_type,
+    ):
         assert breakdown.percent("cash") == Decimal("50.00")
     assert allocations.instrument_type.percent("bond_fund") == Decimal("50.00")
 
@@ -39,7 +50,9 @@ def test_unclassified_value_is_shown_not_guessed() -> None:
 
 
 def test_accounts_are_keyed_by_id_and_sorted_largest_first() -> None:
-    allocations = allocate(value_portfolio(Portfolio((account("small", cash="1"), account("big", (SPY, "1"))))))
+    allocations = allocate(
+        value_portfolio(Portfolio((account("small", cash="1"), account("big", (SPY, "1")))))
+    )
     assert list(allocations.account.values) == ["big", "small"]
 
 

@@ -10,7 +10,11 @@ from alex.domain.money import apportion, percentages
 
 def test_apportion_gives_leftover_cents_to_largest_remainders() -> None:
     thirds = {"a": Decimal(1) / 3, "b": Decimal(1) / 3, "c": Decimal(1) / 3}
-    assert apportion(thirds, total=Decimal(1)) == {"a": Decimal("0.34"), "b": Decimal("0.33"), "c": Decimal("0.33")}
+    assert apportion(thirds, total=Decimal(1)) == {
+        "a": Decimal("0.34"),
+        "b": Decimal("0.33"),
+        "c": Decimal("0.33"),
+    }
 
 
 def test_percentages_of_nothing_is_empty() -> None:
@@ -27,6 +31,7 @@ def test_percentages_always_sum_to_exactly_100(values: list[Decimal]) -> None:
 
 def test_formatting_reads_like_a_sentence() -> None:
     assert format_money(Decimal("12345.5")) == "$12,346"
+    assert format_money(Decimal("0.5")) == "$1"
     assert format_money(Decimal("-5")) == "-$5"
     assert format_percent(Decimal("12.345")) == "12.3%"
     assert format_percent(0.0945, places=2) == "0.09%"

@@ -46,7 +46,9 @@ def test_invalid_records_are_refused() -> None:
 def test_needs_classification() -> None:
     assert not SPY.needs_classification
     assert instrument("X", "1", asset={"equity": 100}).needs_classification
-    assert instrument("Y", "1", asset={"equity": 100}, regions={"europe": 100}, sectors={"other": 100}, unclassified=True).needs_classification
+    assert instrument(
+        "Y", "1", asset={"equity": 100}, regions={"europe": 100}, sectors={"other": 100}, unclassified=True
+    ).needs_classification
 
 
 @given(portfolios())

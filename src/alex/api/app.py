@@ -14,7 +14,18 @@ import alex
 from alex.api import errors
 from alex.api.context import AppContext
 from alex.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
-from alex.api.routes import accounts, demo, health, identity, instruments, jobs, metrics, positions, user
+from alex.api.routes import (
+    accounts,
+    demo,
+    health,
+    identity,
+    instruments,
+    jobs,
+    metrics,
+    positions,
+    retirement,
+    user,
+)
 from alex.auth.keys import BuiltinIssuer
 from alex.auth.tokens import BuiltinKeySource, RemoteJWKS, TokenVerifier
 from alex.db.engine import Database, resolve_database_url
@@ -73,7 +84,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         lifespan=lifespan,
     )
     errors.install(app)
-    for router in (health, metrics, identity, user, accounts, positions, instruments, jobs, demo):
+    for router in (health, metrics, identity, user, accounts, positions, instruments, jobs, retirement, demo):
         app.include_router(router.router)
 
     # Added innermost first: request context wraps everything, so even a 413 carries a request id.

@@ -88,9 +88,14 @@ def _display_name(claims: Claims) -> str:
     return "New User"
 
 
+_MAX_EMAIL_LENGTH = 320  # the users.email column
+
+
 async def get_user_entry(claims: ClaimsDep, session: SessionDep) -> UserEntry:
+    # The email claim is the issuer's free text: keep it only when it fits the column.
+    email = claims.email if claims.email and len(claims.email) <= _MAX_EMAIL_LENGTH else None
     user, created = await users.get_or_create(
-        session, user_id=claims.subject, display_name=_display_name(claims), email=claims.email
+        session, user_id=claims.subject, display_name=_display_name(claims), email=email
     )
     return UserEntry(user, created)
 

@@ -5,6 +5,7 @@ The envelope is the reference's ``{"detail": ...}``; 422 adds ``errors``, one en
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
@@ -34,9 +35,13 @@ FRIENDLY = {
 RETRY_AFTER_SECONDS = "5"
 
 
+_SAFE_LOC_PART = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     # ("body", "account_name") → "account_name"; keep query/path prefixes, they help.
-    parts = [str(part) for part in loc if part != "body"]
+    # Map keys and unknown field names come from the client: show them only when plainly harmless.
+    parts = [str(part) if _SAFE_LOC_PART.fullmatch(str(part)) else "?" for part in loc if part != "body"]
     return ".".join(parts) or "body"
 
 

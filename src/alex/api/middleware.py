@@ -85,19 +85,28 @@ class BodySizeLimitMiddleware:
             await _send_json(send, 413, "The request body is too large.")
             return
         received = 0
+        too_large = False
         started = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    too_large = True
                     raise _BodyTooLargeError
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if too_large:
+                # The framework may catch our exception while reading the body and answer on its
+                # own (FastAPI says 400 "error parsing the body"): answer 413 instead, once.
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _send_json(send, 413, "The request body is too large.")
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)

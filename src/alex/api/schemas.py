@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from alex.domain.portfolio.rules import RuleId, RuleSettings
 from alex.domain.taxonomy import AccountType, AssetClass, Region, check_allocation
 
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
@@ -67,8 +68,9 @@ PlainText = Annotated[
 Symbol = Annotated[
     str, BeforeValidator(normalise_symbol), StringConstraints(max_length=10), AfterValidator(_symbol)
 ]
+# Below 10^12 so it fits the narrowest money column (users.target_retirement_income, NUMERIC(14, 2)).
 Money = Annotated[
-    Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2, allow_inf_nan=False)
+    Decimal, Field(ge=0, lt=Decimal("1e12"), max_digits=16, decimal_places=2, allow_inf_nan=False)
 ]
 Price = Annotated[
     Decimal, Field(gt=0, le=Decimal("1e9"), max_digits=18, decimal_places=6, allow_inf_nan=False)
@@ -88,13 +90,29 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+def rule_overrides(value: dict[RuleId, RuleOverride]) -> dict[str, dict[str, float | bool]]:
+    return {rule.value: override.model_dump(exclude_none=True) for rule, override in value.items()}
+
+
 # --- users -------------------------------------------------------------------------------------
 
 
 def _targets(
     value: dict[str, Decimal], vocabulary: type[AssetClass] | type[Region], what: str
 ) -> dict[str, Decimal]:
+    # Checked here first so that the message names the allowed keys, never echoes the given one.
+    allowed = sorted(member.value for member in vocabulary)
+    if any(key not in allowed for key in value):
+        raise ValueError(f"{what} keys must be among: {', '.join(allowed)}")
     return check_allocation(value, vocabulary, what=what)
+
+
+class RuleOverride(Input):
+    """One rule's user settings; a value left out keeps the default."""
+
+    warn_above: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
+    fail_above: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
+    enabled: bool | None = None
 
 
 class UserUpdate(Input):
@@ -103,6 +121,17 @@ class UserUpdate(Input):
     target_retirement_income: Money | None = None
     asset_class_targets: dict[str, Percent] | None = Field(default=None, max_length=len(AssetClass))
     region_targets: dict[str, Percent] | None = Field(default=None, max_length=len(Region))
+    rule_thresholds: dict[RuleId, RuleOverride] | None = Field(
+        default=None, description="your own thresholds for the portfolio checks; replaces earlier ones"
+    )
+
+    @field_validator("rule_thresholds")
+    @classmethod
+    def _rule_thresholds(cls, value: dict[RuleId, RuleOverride] | None) -> dict[RuleId, RuleOverride] | None:
+        if value is not None:
+            # The rules engine decides what is consistent (e.g. warn below fail).
+            RuleSettings().with_overrides(rule_overrides(value))
+        return value
 
     @field_validator("asset_class_targets")
     @classmethod
@@ -123,6 +152,7 @@ class UserPublic(Output):
     target_retirement_income: Decimal
     asset_class_targets: dict[str, float]
     region_targets: dict[str, float]
+    rule_thresholds: dict[str, dict[str, float | bool]]
     created_at: datetime
     updated_at: datetime
 

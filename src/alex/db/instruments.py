@@ -34,7 +34,7 @@ async def list_for_user(session: AsyncSession, *, user_id: str) -> list[PricedIn
         .outerjoin(UserInstrumentPrice, _user_price_join(user_id))
         .order_by(Instrument.symbol)
     )
-    return [PricedInstrument(instrument, price) for instrument, price in result.tuples()]
+    return [PricedInstrument(instrument, price) for instrument, price in result]
 
 
 async def get_for_user(session: AsyncSession, *, user_id: str, symbol: str) -> PricedInstrument | None:
@@ -43,7 +43,7 @@ async def get_for_user(session: AsyncSession, *, user_id: str, symbol: str) -> P
         .outerjoin(UserInstrumentPrice, _user_price_join(user_id))
         .where(Instrument.symbol == symbol)
     )
-    row = result.tuples().one_or_none()
+    row = result.one_or_none()
     return None if row is None else PricedInstrument(row[0], row[1])
 
 

@@ -40,7 +40,7 @@ def _with_instrument(user_id: str) -> Select[Position, Decimal]:
 def _views(rows: Any) -> list[PositionView]:
     return [
         PositionView(position, instruments.PricedInstrument(position.instrument, price))
-        for position, price in rows.tuples()
+        for position, price in rows
     ]
 
 

@@ -14,19 +14,32 @@ from alex.db.models import User
 async def get_or_create(
     session: AsyncSession, *, user_id: str, display_name: str, email: str | None
 ) -> tuple[User, bool]:
-    """The user with this id, created with the defaults if new. Safe under concurrent first calls."""
+    """The user with this id, created with the defaults if new. Safe under concurrent first calls.
+
+    Emails are unique (case-insensitively). If another user already has this one (say, someone who
+    signed up with a password, or another subject of the issuer), the new user is created without
+    it: users are never merged by email.
+    """
+    created = await _insert(session, user_id=user_id, display_name=display_name, email=email)
+    user = await session.get(User, user_id, populate_existing=True)
+    if user is None and email is not None:  # not inserted because the email is taken
+        created = await _insert(session, user_id=user_id, display_name=display_name, email=None)
+        user = await session.get(User, user_id, populate_existing=True)
+    assert user is not None  # inserted above or already there
+    return user, created
+
+
+async def _insert(session: AsyncSession, *, user_id: str, display_name: str, email: str | None) -> bool:
     inserted = await session.execute(
         insert(User)
         .values(id=user_id, display_name=display_name, email=email)
-        .on_conflict_do_nothing(index_elements=[User.id])
+        .on_conflict_do_nothing()  # on the id or on the email
         .returning(User.id)
     )
     created = inserted.scalar_one_or_none() is not None
     if created:
         await session.commit()
-    user = await session.get(User, user_id, populate_existing=True)
-    assert user is not None  # inserted above or already there
-    return user, created
+    return created
 
 
 async def find_by_email(session: AsyncSession, *, email: str) -> User | None:

@@ -12,6 +12,9 @@ from sqlalchemy import text
 
 from alex.api.deps import ContextDep
 from alex.db import migrate
+from alex.observability.logging import get_logger
+
+log = get_logger("alex.health")
 
 router = APIRouter(tags=["health"])
 
@@ -34,7 +37,8 @@ async def ready(context: ContextDep) -> JSONResponse:
         head = migrate.head_revision()
         checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
     except Exception as exc:  # any failure here means "not ready", and the reason stays server-side
-        checks.setdefault("database", f"unreachable ({type(exc).__name__})")
+        log.warning("not ready", error_type=type(exc).__name__)
+        checks.setdefault("database", "unreachable")
     ok = all(value == "ok" for value in checks.values()) and len(checks) == 2
     return JSONResponse(
         {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503

@@ -30,12 +30,14 @@ def _email(value: str) -> str:
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_email)]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
+# Checked by the model, so a weak password is a 422 with a field-level error like any other.
+NewPassword = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(validate_password)]
 
 
 class SignUp(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: Email
-    password: Password
+    password: NewPassword
     display_name: Name | None = None
 
 
@@ -75,15 +77,11 @@ def _token(context: ContextDep, user: User) -> TokenResponse:
 @router.post("/api/auth/signup", status_code=201)
 async def sign_up(body: SignUp, context: ContextDep, session: SessionDep) -> TokenResponse:
     _issuer_or_404(context)
-    try:
-        password = validate_password(body.password)
-    except ValueError as exc:
-        raise HTTPException(status_code=422, detail=f"Invalid input: password: {exc}") from None
     user = User(
         id=f"usr_{uuid.uuid4().hex}",
         email=body.email,
         display_name=body.display_name or body.email.split("@", 1)[0][:255],
-        password_hash=await hash_password_async(password),
+        password_hash=await hash_password_async(body.password),
     )
     session.add(user)
     try:

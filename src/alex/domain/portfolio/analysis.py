@@ -17,6 +17,8 @@ from alex.domain.portfolio.valuation import PortfolioValuation, value_portfolio
 
 @dataclass(frozen=True, slots=True)
 class PortfolioAnalysis:
+    """Every computed number about one portfolio; the agents explain these, never recompute them."""
+
     valuation: PortfolioValuation
     allocations: Allocations
     drift: DriftReport

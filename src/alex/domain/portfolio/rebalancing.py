@@ -22,7 +22,8 @@ How the trades are chosen (a household-level optimisation, not per account):
 
 Trades are rounded so they can be executed and can never overdraw anything: quantities are cut
 to 8 decimal places (the database precision) rounding down, a sale never exceeds the quantity
-held (a holding to be emptied is sold in full), trades under ``minimum_trade`` are dropped,
+held (a holding that would keep less than ``minimum_trade`` is sold in full rather than left
+as dust), trades under ``minimum_trade`` are dropped,
 and buys are scaled down if the rounded sales of an account would not cover them. The drift
 after trading is then recomputed from the traded portfolio, so ``after`` is a measurement,
 not a promise; targets that held instruments cannot reach are explained in ``notes``.
@@ -142,12 +143,14 @@ def rebalance_trades(
     valuation = value_portfolio(funded)
     before = measure_drift(allocate(valuation), targets=targets, tolerance=tolerance)
     if before.asset_class is None and before.region is None:
-        return _no_trades(
-            before, funded, new_money_only, "No targets are set, so there is nothing to rebalance."
-        )
+        note = "No targets are set, so there is nothing to rebalance."
+        return _no_trades(before=before, portfolio=funded, new_money_only=new_money_only, note=note)
+    if valuation.total <= 0:
+        note = "The portfolio has no value yet, so there is nothing to rebalance."
+        return _no_trades(before=before, portfolio=funded, new_money_only=new_money_only, note=note)
     if not new_money_only and before.within_tolerance:
         note = f"Every target is within ±{format_points(tolerance)} of its goal; no trades are needed."
-        return _no_trades(before, funded, new_money_only, note)
+        return _no_trades(before=before, portfolio=funded, new_money_only=new_money_only, note=note)
 
     total = valuation.total
     holdings, frozen = _holdings(funded, targets)
@@ -159,7 +162,14 @@ def rebalance_trades(
         total=total,
         new_money_only=new_money_only,
     )
-    trades = _round_trades(holdings, solution, funded.accounts, total=total, minimum_trade=minimum_trade)
+    trades = _round_trades(
+        holdings=holdings,
+        solution=solution,
+        accounts=funded.accounts,
+        total=total,
+        minimum_trade=minimum_trade,
+        allow_sales=not new_money_only,
+    )
     traded = apply_trades(funded, trades)
     after = measure_drift(allocate(value_portfolio(traded)), targets=targets, tolerance=tolerance)
     return RebalancePlan(
@@ -169,7 +179,14 @@ def rebalance_trades(
         after=after,
         cash_after={a.id: to_cents(a.cash_balance) for a in traded.accounts},
         notes=tuple(
-            _notes(holdings, frozen, targets, after, new_money_only=new_money_only, tolerance=tolerance)
+            _notes(
+                holdings=holdings,
+                frozen=frozen,
+                targets=targets,
+                after=after,
+                new_money_only=new_money_only,
+                tolerance=tolerance,
+            )
         ),
     )
 
@@ -188,7 +205,9 @@ def _deposit(portfolio: Portfolio, new_money: Mapping[str, Decimal]) -> Portfoli
     )
 
 
-def _no_trades(before: DriftReport, portfolio: Portfolio, new_money_only: bool, note: str) -> RebalancePlan:
+def _no_trades(
+    *, before: DriftReport, portfolio: Portfolio, new_money_only: bool, note: str
+) -> RebalancePlan:
     return RebalancePlan(
         trades=(),
         new_money_only=new_money_only,
@@ -334,12 +353,13 @@ def _solve(
 
 
 def _round_trades(
+    *,
     holdings: list[_Holding],
     solution: FloatArray,
     accounts: tuple[Account, ...],
-    *,
     total: Decimal,
     minimum_trade: Decimal,
+    allow_sales: bool,
 ) -> list[Trade]:
     """Turn target values into executable, budget-safe orders (see the module docstring)."""
     trades: list[Trade] = []
@@ -353,15 +373,17 @@ def _round_trades(
             assert price is not None  # tradeable holdings always have a price
             target_value = Decimal(repr(float(target_fraction))) * total
             change = target_value - holding.value
-            if change < 0 and holding.position is not None:
+            if change < 0 and holding.position is not None and allow_sales:
                 held = holding.position.quantity
-                empty = target_value < CENT / 2
+                empty = target_value < minimum_trade  # sell it all rather than leave dust
                 quantity = (
                     held if empty else min(held, (-change / price).quantize(QUANTITY_QUANTUM, ROUND_DOWN))
                 )
                 amount = to_cents(quantity * price)
                 if quantity > 0 and amount >= minimum_trade:
-                    sells.append(_trade(holding, TradeAction.SELL, quantity, price, amount))
+                    sells.append(
+                        _trade(holding, TradeAction.SELL, quantity=quantity, price=price, amount=amount)
+                    )
             elif change > 0:
                 budgeted = change.quantize(CENT, ROUND_FLOOR)
                 if budgeted >= minimum_trade:
@@ -380,14 +402,14 @@ def _round_trades(
             )
             amount = to_cents(quantity * price)
             if quantity > 0 and amount >= minimum_trade:
-                buys.append(_trade(holding, TradeAction.BUY, quantity, price, amount))
+                buys.append(_trade(holding, TradeAction.BUY, quantity=quantity, price=price, amount=amount))
         trades.extend(sells)
         trades.extend(buys)
     return trades
 
 
 def _trade(
-    holding: _Holding, action: TradeAction, quantity: Decimal, price: Decimal, amount: Decimal
+    holding: _Holding, action: TradeAction, *, quantity: Decimal, price: Decimal, amount: Decimal
 ) -> Trade:
     return Trade(
         account_id=holding.account.id,
@@ -436,11 +458,11 @@ def apply_trades(portfolio: Portfolio, trades: Sequence[Trade]) -> Portfolio:
 
 
 def _notes(
+    *,
     holdings: list[_Holding],
     frozen: list[_Holding],
     targets: Targets,
     after: DriftReport,
-    *,
     new_money_only: bool,
     tolerance: Decimal,
 ) -> list[str]:
@@ -456,8 +478,8 @@ def _notes(
             if share > 0 and key not in reachable:
                 notes.append(
                     f"None of your tradeable holdings gives exposure to {label(key)}, so its "
-                    f"{format_percent(Decimal(share), places=0)} target cannot be met by trading what you "
-                    f"own; adding a {label(key)} fund would make it reachable."
+                    f"{format_percent(Decimal(str(share)), places=0)} target cannot be met by trading what "
+                    f"you own; adding a {label(key)} fund would make it reachable."
                 )
     if frozen:
         value = sum((h.value for h in frozen), ZERO)

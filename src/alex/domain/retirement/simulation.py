@@ -68,7 +68,7 @@ def simulation_weights(allocation: dict[str, float]) -> FloatArray:
 
 
 @dataclass(frozen=True, slots=True)
-class _Market:
+class ReturnModel:
     """Draws each path's real (inflation-adjusted) portfolio growth factor, year by year.
 
     The growth of a year is ``sum_i c_i · exp(y_i)`` with ``c_i = w_i · exp(m_i) / (1 + inflation)``
@@ -84,7 +84,7 @@ class _Market:
     constant_weights: bool
 
     @classmethod
-    def build(cls, params: RetirementParams) -> _Market:
+    def build(cls, params: RetirementParams) -> ReturnModel:
         assumptions: CapitalMarketAssumptions = params.assumptions
         mean = assumptions.mean_vector()
         volatility = assumptions.volatility_vector()
@@ -157,7 +157,7 @@ def simulate_retirement(params: RetirementParams) -> RetirementResult:
     """Run the Monte Carlo described in the module docstring."""
     seed = params.seed if params.seed is not None else secrets.randbits(53)
     rng = np.random.default_rng(seed)
-    market = _Market.build(params)
+    market = ReturnModel.build(params)
     paths = params.paths
     saving_years = params.years_until_retirement
     total_years = params.total_years

@@ -1,0 +1,41 @@
+"""Simulation inputs taken from an analysed portfolio, for the pipeline's retirement step."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from alex.domain.money import percentages
+from alex.domain.portfolio.allocation import UNCLASSIFIED, Allocations
+from alex.domain.retirement.models import DEFAULT_PATHS, RetirementParams
+from alex.domain.taxonomy import AssetClass
+
+
+def retirement_params_from_portfolio(
+    allocations: Allocations,
+    *,
+    years_until_retirement: int,
+    target_income: Decimal | None = None,
+    annual_contribution: Decimal = Decimal(0),
+    retirement_years: int = 30,
+    paths: int = DEFAULT_PATHS,
+    seed: int | None = None,
+) -> RetirementParams:
+    """Params for the whole portfolio's value, allocated like its classified part.
+
+    Unclassified money still counts toward the value; it is assumed to be invested like the
+    rest, since its asset class is unknown. A portfolio with nothing classified is simulated as
+    cash, the assumption that promises the least. Raises ``ParameterError`` for out-of-range
+    inputs (e.g. more than 70 years to retirement).
+    """
+    classified = {k: v for k, v in allocations.asset_class.values.items() if k != UNCLASSIFIED}
+    allocation = percentages(classified) or {AssetClass.CASH.value: Decimal(100)}
+    return RetirementParams(
+        current_value=allocations.total,
+        allocation=allocation,
+        years_until_retirement=years_until_retirement,
+        annual_contribution=annual_contribution,
+        retirement_years=retirement_years,
+        target_income=target_income,
+        paths=paths,
+        seed=seed,
+    )
