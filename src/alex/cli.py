@@ -127,7 +127,7 @@ def token(
     ] = None,
 ) -> None:
     """Print an access token from the built-in issuer; the token alone is the last line."""
-    from alex.auth.keys import BuiltinIssuer
+    from alex.auth.configured import builtin_issuer
 
     settings = _settings()
     if settings.external_issuer:
@@ -135,14 +135,7 @@ def token(
             "error: an external issuer is configured (ALEX_AUTH_JWKS_URL); get tokens from it", err=True
         )
         raise typer.Exit(2)
-    signing_key = settings.auth_signing_key
-    issuer = BuiltinIssuer.load_or_create(
-        settings.key_dir,
-        issuer=settings.issuer,
-        audience=settings.auth_audience,
-        max_token_ttl_seconds=settings.token_ttl_seconds,
-        private_key_pem=None if signing_key is None else signing_key.get_secret_value(),
-    )
+    issuer = builtin_issuer(settings)
     try:
         minted = issuer.mint(subject=user, name=name, email=email, ttl_seconds=ttl)
     except ValueError as exc:

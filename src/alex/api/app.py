@@ -26,6 +26,7 @@ from alex.api.routes import (
     retirement,
     user,
 )
+from alex.auth.configured import builtin_issuer
 from alex.auth.keys import BuiltinIssuer
 from alex.auth.tokens import BuiltinKeySource, RemoteJWKS, TokenVerifier
 from alex.db.engine import Database, resolve_database_url
@@ -40,14 +41,7 @@ def build_identity(settings: Settings) -> tuple[TokenVerifier, BuiltinIssuer | N
     if settings.auth_jwks_url is not None:
         remote = RemoteJWKS(settings.auth_jwks_url)
         return TokenVerifier(remote, issuer=settings.issuer, audience=settings.auth_audience), None, remote
-    signing_key = settings.auth_signing_key
-    issuer = BuiltinIssuer.load_or_create(
-        settings.key_dir,
-        issuer=settings.issuer,
-        audience=settings.auth_audience,
-        max_token_ttl_seconds=settings.token_ttl_seconds,
-        private_key_pem=None if signing_key is None else signing_key.get_secret_value(),
-    )
+    issuer = builtin_issuer(settings)
     verifier = TokenVerifier(
         BuiltinKeySource(issuer), issuer=settings.issuer, audience=settings.auth_audience
     )
