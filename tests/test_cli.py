@@ -72,3 +72,43 @@ def test_production_refuses_to_start_without_explicit_configuration(tmp_path: Pa
     assert "ALEX_DATABASE_URL must be set" in result.stderr
     assert "signing keys would be auto-generated" in result.stderr
     assert not (tmp_path / "alex" / "pgdata").exists()
+
+
+def test_jobs_list_dead_and_retry(tmp_path: Path, database_url: str) -> None:
+    import psycopg
+    from sqlalchemy import make_url
+
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("INSERT INTO users (id, display_name) VALUES ('u1', 'U')")
+        dead = conn.execute(
+            "INSERT INTO jobs (user_id, status, attempts, error_message, dead_lettered_at, completed_at) "
+            "VALUES ('u1', 'failed', 3, 'gave up after 3 attempts: TimeoutError', now(), now()) RETURNING id"
+        ).fetchone()
+        done = conn.execute(
+            "INSERT INTO jobs (user_id, status) VALUES ('u1', 'completed') RETURNING id"
+        ).fetchone()
+    assert dead is not None
+    assert done is not None
+    env = _env(tmp_path, ALEX_DATABASE_URL=database_url)
+
+    listed = _alex("jobs", "list", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert str(dead[0]) in listed.stdout
+    assert str(done[0]) in listed.stdout
+
+    dead_list = _alex("jobs", "dead", env=env)
+    assert str(dead[0]) in dead_list.stdout
+    assert "gave up after 3 attempts" in dead_list.stdout
+    assert str(done[0]) not in dead_list.stdout
+
+    assert _alex("jobs", "retry", str(done[0]), env=env).returncode == 1  # only failed jobs
+    retried = _alex("jobs", "retry", str(dead[0]), env=env)
+    assert retried.returncode == 0, retried.stderr
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            "SELECT status, attempts, dead_lettered_at FROM jobs WHERE id = %s", (dead[0],)
+        ).fetchone()
+    assert row == ("pending", 0, None)
+    assert str(dead[0]) not in _alex("jobs", "dead", env=env).stdout
+    assert _alex("jobs", "retry", "not-a-uuid", env=env).returncode == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,8 @@ from alex.settings import Settings, UnsafeConfigurationError, get_settings
 app = typer.Typer(help="Alex: a self-hostable, multi-agent AI financial advisor.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema and seed data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+jobs_app = typer.Typer(help="Inspect and re-run analysis jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 
 
 def _settings() -> Settings:
@@ -108,10 +110,12 @@ def serve(
     if workers == 1:
         from alex.api.app import create_app
 
-        uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=None)
+        app_ = create_app(settings, database_url=url, run_worker=not no_worker)
+        uvicorn.run(app_, host=host, port=port, log_config=None)
     else:
         # Child processes attach to the same database (and the embedded server this process holds).
         os.environ["ALEX_DATABASE_URL"] = url
+        os.environ["ALEX_IN_PROCESS_WORKER"] = "false" if no_worker else "true"
         uvicorn.run(
             "alex.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None
         )
@@ -143,6 +147,114 @@ def token(
         raise typer.Exit(2) from None
     typer.echo(f"# token for {user}, valid {ttl or settings.token_ttl_seconds} s", err=True)
     sys.stdout.write(minted + "\n")
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(min=1, max=256, help="jobs run at once")] = None,
+) -> None:
+    """Run a job worker (any number may run, on any number of machines). Stops on SIGTERM/Ctrl-C:
+    no new jobs, running ones finish or are handed back."""
+    import signal
+
+    from alex.db.engine import Database
+    from alex.jobs.service import build_worker
+    from alex.observability.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    url = _database_url(settings)
+
+    async def run() -> None:
+        database = Database(url, pool_size=settings.database_pool_size)
+        job_worker = build_worker(settings, database, concurrency=concurrency)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, job_worker.stop)
+        try:
+            await job_worker.run()
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+
+
+def _job_line(job: object) -> str:
+    from alex.db.models import Job
+
+    assert isinstance(job, Job)
+    error = f"  {job.error_message}" if job.error_message else ""
+    return (
+        f"{job.id}  {job.status:<9}  {job.user_id:<24}  attempts {job.attempts}/{job.max_attempts}  "
+        f"{job.created_at:%Y-%m-%d %H:%M:%S}{error}"
+    )
+
+
+def _with_session(work: Any) -> Any:
+    from alex.db.engine import Database
+
+    settings = _settings()
+    url = _database_url(settings)
+
+    async def run() -> Any:
+        database = Database(url, pool_size=1)
+        try:
+            async with database.session() as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@jobs_app.command("list")
+def jobs_list(
+    status: Annotated[str | None, typer.Option(help="pending, running, completed or failed")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """The newest jobs of every user."""
+    from alex.db import jobs
+
+    if status is not None and status not in ("pending", "running", "completed", "failed"):
+        typer.echo("error: --status must be pending, running, completed or failed", err=True)
+        raise typer.Exit(2)
+    found = _with_session(
+        lambda session: jobs.list_by_status(session, status=status, dead_only=False, limit=limit)
+    )
+    for job in found:
+        typer.echo(_job_line(job))
+    typer.echo(f"{len(found)} job(s)", err=True)
+
+
+@jobs_app.command("dead")
+def jobs_dead(limit: Annotated[int, typer.Option(min=1, max=1000)] = 50) -> None:
+    """Jobs that failed for good (dead-lettered), with their reasons."""
+    from alex.db import jobs
+
+    found = _with_session(
+        lambda session: jobs.list_by_status(session, status="failed", dead_only=True, limit=limit)
+    )
+    for job in found:
+        typer.echo(_job_line(job))
+    typer.echo(f"{len(found)} dead-lettered job(s)", err=True)
+
+
+@jobs_app.command("retry")
+def jobs_retry(job_id: Annotated[str, typer.Argument(help="the job's id")]) -> None:
+    """Run a failed job again, with a fresh set of attempts."""
+    import uuid
+
+    from alex.jobs import queue
+
+    try:
+        parsed = uuid.UUID(job_id)
+    except ValueError:
+        typer.echo("error: not a job id", err=True)
+        raise typer.Exit(2) from None
+    if not _with_session(lambda session: queue.requeue(session, job_id=parsed)):
+        typer.echo(f"error: no failed job {parsed}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"job {parsed} queued again")
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUILT_IN_ISSUER = "urn:alex:built-in-issuer"
@@ -46,6 +46,29 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(default=3600, ge=60, le=30 * 86400)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    in_process_worker: bool = Field(default=False, description="run a job worker inside each API process")
+    worker_concurrency: int = Field(default=4, ge=1, le=256, description="jobs one worker runs at once")
+    worker_heartbeat_seconds: float = Field(default=5.0, gt=0, le=300)
+    worker_stalled_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="a running job whose worker is silent this long is reclaimed"
+    )
+    worker_shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=3600)
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_retry_base_seconds: float = Field(default=2.0, ge=0, le=600)
+    job_step_timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
+    max_unfinished_jobs_per_user: int = Field(default=3, ge=1, le=1000)
+    retirement_paths: int = Field(default=10_000, ge=100, le=100_000)
+    simulated_model_latency_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=60,
+        description="development only: each writer waits this long, like a model call",
+    )
+    polygon_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("POLYGON_API_KEY", "ALEX_POLYGON_API_KEY")
+    )
+    polygon_base_url: str = "https://api.polygon.io"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
@@ -87,6 +110,8 @@ class Settings(BaseSettings):
             )
         if self.external_issuer and not self.auth_issuer:
             problems.append("ALEX_AUTH_ISSUER must be set with ALEX_AUTH_JWKS_URL")
+        if self.simulated_model_latency_seconds:
+            problems.append("ALEX_SIMULATED_MODEL_LATENCY_SECONDS is for development and benchmarks only")
         if "*" in self.cors_origins:
             problems.append("ALEX_CORS_ORIGINS must list origins explicitly, not '*'")
         if problems:

@@ -126,6 +126,20 @@ def test_serve_then_token_then_crud_round_trip(server: Server, tmp_path: Path) -
         assert client.delete(f"/api/accounts/{account_id}").status_code == 200
         assert client.get(f"/api/accounts/{account_id}").status_code == 404
 
+        # The demo, analysed by the worker inside `alex serve`, followed live over SSE.
+        assert client.post("/api/populate-test-data").json()["positions_created"] == 17
+        job_id = client.post("/api/analyze").json()["job_id"]
+        stream = client.get(f"/api/jobs/{job_id}/events", timeout=120)  # ends when the job ends
+        kinds = [line.split(": ", 1)[1] for line in stream.text.splitlines() if line.startswith("event: ")]
+        assert kinds[0] == "job_started"
+        assert kinds[-1] == "job_completed"
+        job = client.get(f"/api/jobs/{job_id}").json()
+        assert job["status"] == "completed"
+        assert "## Executive Summary" in job["report_payload"]["content"]
+        assert job["charts_payload"]["asset_allocation"]["data"]
+        assert 0 <= job["retirement_payload"]["success_rate"] <= 100
+        assert job["summary_payload"]["positions"]["count"] == 17
+
     assert server.stop() == 0
     # The embedded PostgreSQL was stopped with the last process using it.
     assert not (tmp_path / "alex" / "pgdata" / "postmaster.pid").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -48,10 +49,14 @@ def build_identity(settings: Settings) -> tuple[TokenVerifier, BuiltinIssuer | N
     return verifier, issuer, None
 
 
-def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
-    """Build the app. ``database_url`` overrides the configured/embedded database (tests use it)."""
+def create_app(
+    settings: Settings | None = None, *, database_url: str | None = None, run_worker: bool | None = None
+) -> FastAPI:
+    """Build the app. ``database_url`` overrides the configured/embedded database (tests use it);
+    ``run_worker`` (default: ALEX_IN_PROCESS_WORKER) runs a job worker inside this process."""
     settings = settings or get_settings()
     settings.check_production()
+    with_worker = settings.in_process_worker if run_worker is None else run_worker
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,9 +69,18 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         verifier, issuer, remote = await run_in_threadpool(build_identity, settings)
         app.state.context = AppContext(settings=settings, database=database, verifier=verifier, issuer=issuer)
         log.info("api started", env=settings.env, issuer="external" if issuer is None else "built-in")
+        worker_task = None
+        if with_worker:
+            from alex.jobs.service import build_worker
+
+            job_worker = build_worker(settings, database)
+            worker_task = asyncio.create_task(job_worker.run(), name="in-process worker")
         try:
             yield
         finally:
+            if worker_task is not None:
+                job_worker.stop()
+                await worker_task
             if remote is not None:
                 await remote.aclose()
             await database.dispose()

@@ -283,9 +283,13 @@ class JobPublic(Output):
     charts_payload: dict[str, Any] | None
     retirement_payload: dict[str, Any] | None
     error_message: str | None
+    warnings: list[str] | None
+    attempts: int
+    max_attempts: int
     created_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+    dead_lettered_at: datetime | None
     updated_at: datetime
 
     @computed_field  # type: ignore[prop-decorator]

@@ -31,3 +31,20 @@ async def list_for_user(session: AsyncSession, *, user_id: str, limit: int) -> l
 async def get_owned(session: AsyncSession, *, user_id: str, job_id: uuid.UUID) -> Job | None:
     result = await session.execute(select(Job).where(Job.id == job_id, Job.user_id == user_id))
     return result.scalar_one_or_none()
+
+
+async def status_of(session: AsyncSession, *, job_id: uuid.UUID) -> str | None:
+    status: str | None = await session.scalar(select(Job.status).where(Job.id == job_id))
+    return status
+
+
+async def list_by_status(
+    session: AsyncSession, *, status: str | None, dead_only: bool, limit: int
+) -> list[Job]:
+    """For operators (the CLI): every user's jobs, newest first."""
+    statement = select(Job).order_by(Job.created_at.desc(), Job.id).limit(limit)
+    if status is not None:
+        statement = statement.where(Job.status == status)
+    if dead_only:
+        statement = statement.where(Job.dead_lettered_at.is_not(None))
+    return list((await session.execute(statement)).scalars())

@@ -1,30 +1,51 @@
-"""Analysis jobs of the signed-in user."""
+"""Analysis jobs of the signed-in user: start one, list them, read one, follow its progress."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi.responses import StreamingResponse
 
-from alex.api.deps import CurrentUser, OwnedJob, SessionDep
+from alex.api.deps import ContextDep, CurrentUser, OwnedJob, SessionDep
 from alex.api.schemas import AnalyzeRequest, AnalyzeResponse, JobList, JobPublic
 from alex.db import jobs
+from alex.db.engine import Database
+from alex.jobs import events, queue
 
 router = APIRouter(prefix="/api", tags=["analysis"])
 
+_POLL_SECONDS = 0.25
+_KEEPALIVE_SECONDS = 15.0
+_MAX_STREAM_SECONDS = 3600.0
 
-@router.post("/analyze", status_code=202)
+
+@router.post("/analyze", status_code=202, responses={429: {"description": "too many unfinished jobs"}})
 async def analyze(
-    user: CurrentUser, session: SessionDep, body: AnalyzeRequest | None = None
+    user: CurrentUser, session: SessionDep, context: ContextDep, body: AnalyzeRequest | None = None
 ) -> AnalyzeResponse:
-    """Start an analysis of your portfolio; follow it with GET /api/jobs/{job_id}."""
+    """Start an analysis of your portfolio; follow it with GET /api/jobs/{job_id}/events."""
     request = body or AnalyzeRequest()
-    job = await jobs.create(
-        session,
-        user_id=user.id,
-        job_type="portfolio_analysis",
-        request_payload=request.model_dump(mode="json"),
-    )
+    settings = context.settings
+    try:
+        job = await queue.enqueue(
+            session,
+            user_id=user.id,
+            job_type="portfolio_analysis",
+            request_payload=request.model_dump(mode="json"),
+            max_unfinished=settings.max_unfinished_jobs_per_user,
+            max_attempts=settings.job_max_attempts,
+        )
+    except queue.TooManyPendingJobsError:
+        raise HTTPException(
+            status_code=429,
+            detail=f"You already have {settings.max_unfinished_jobs_per_user} analyses waiting or running; "
+            "try again when one has finished.",
+            headers={"Retry-After": "10"},
+        ) from None
     return AnalyzeResponse(job_id=job.id, message="Analysis started. Check job status for results.")
 
 
@@ -33,14 +54,65 @@ async def list_jobs(
     user: CurrentUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=100)] = 100
 ) -> JobList:
     """Your jobs, newest first."""
-    return JobList(
-        jobs=[
-            JobPublic.model_validate(j)
-            for j in await jobs.list_for_user(session, user_id=user.id, limit=limit)
-        ]
-    )
+    found = await jobs.list_for_user(session, user_id=user.id, limit=limit)
+    return JobList(jobs=[JobPublic.model_validate(job) for job in found])
 
 
 @router.get("/jobs/{job_id}")
 async def get_job(job: OwnedJob) -> JobPublic:
     return JobPublic.model_validate(job)
+
+
+def _frame(event: events.Event) -> str:
+    return f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(event.as_json())}\n\n"
+
+
+async def _job_finished(database: Database, job: OwnedJob) -> bool:
+    async with database.session() as session:
+        status = await jobs.status_of(session, job_id=job.id)
+    return status in ("completed", "failed")
+
+
+@router.get(
+    "/jobs/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}},
+)
+async def job_events(
+    job: OwnedJob,
+    context: ContextDep,
+    last_event_id: Annotated[int | None, Header(ge=0, le=2**62)] = None,
+) -> StreamingResponse:
+    """The job's progress as Server-Sent Events, step by step, history first.
+
+    Resume with the standard ``Last-Event-ID`` header; the stream ends when the job has ended.
+    """
+    database = context.database
+    loop = asyncio.get_running_loop()
+
+    async def stream() -> AsyncIterator[str]:
+        after = last_event_id or 0
+        started = last_sent = loop.time()
+        yield "retry: 2000\n\n"
+        while loop.time() - started < _MAX_STREAM_SECONDS:
+            # Read the status before the events: a job that ended did so after its last event was
+            # written, so an empty read after a "finished" status really is the end.
+            finished = await _job_finished(database, job)
+            batch = await events.since(database, job_id=job.id, after_id=after)
+            for event in batch:
+                after = event.id
+                yield _frame(event)
+            if batch:
+                last_sent = loop.time()
+            elif finished:
+                return
+            elif loop.time() - last_sent > _KEEPALIVE_SECONDS:
+                last_sent = loop.time()
+                yield ": keep-alive\n\n"
+            await asyncio.sleep(_POLL_SECONDS)
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

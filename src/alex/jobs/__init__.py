@@ -1,0 +1,1 @@
+"""The job queue (PostgreSQL, SKIP LOCKED), the worker, and job progress events."""

@@ -1,0 +1,60 @@
+from decimal import Decimal
+
+import pytest
+
+from alex.agents.offline.grounding import FactIndex, Kind, extract_quantities, fact_index, ungrounded
+
+from .portfolios import demo_facts
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "quantum"),
+    [
+        ("worth $253,568 today", Kind.MONEY, Decimal(253568), Decimal(1)),
+        ("a fee of $0.25", Kind.MONEY, Decimal("0.25"), Decimal("0.01")),
+        ("-$5 of cash", Kind.MONEY, Decimal(5), Decimal(1)),
+        ("about $1.2 million", Kind.MONEY, Decimal(1200000), Decimal(100000)),
+        ("about $850k", Kind.MONEY, Decimal(850000), Decimal(1000)),
+        ("83.1% in stocks", Kind.PERCENT, Decimal("83.1"), Decimal("0.1")),
+        ("7 percent a year", Kind.PERCENT, Decimal(7), Decimal(1)),
+        ("1,234.5% growth", Kind.PERCENT, Decimal("1234.5"), Decimal("0.1")),
+        ("13.1 percentage points over", Kind.POINTS, Decimal("13.1"), Decimal("0.1")),
+        ("5 pp band", Kind.POINTS, Decimal(5), Decimal(1)),
+    ],
+)
+def test_quantities_are_extracted_with_their_precision(
+    text: str, kind: Kind, value: Decimal, quantum: Decimal
+) -> None:
+    [quantity] = extract_quantities(text)
+    assert (quantity.kind, quantity.value, quantity.quantum) == (kind, value, quantum)
+
+
+def test_plain_numbers_dates_and_counts_are_not_checked() -> None:
+    assert extract_quantities("17 positions in 3 accounts, prepared on 2025-03-14, seed 7") == []
+
+
+def test_quantities_come_in_text_order() -> None:
+    found = extract_quantities("$5 is 2% of it, 3 percentage points more")
+    assert [q.kind for q in found] == [Kind.MONEY, Kind.PERCENT, Kind.POINTS]
+
+
+def test_a_fact_matches_at_the_precision_shown_either_rounding_way() -> None:
+    index = FactIndex(money=(Decimal("253567.90"),), percent=(Decimal("83.05"),), points=())
+    assert ungrounded("$253,568 and $253,567.90 and $0.25 million, 83.1% or 83.0% or 83%", index) == []
+    assert [q.text for q in ungrounded("$253,570 and 83.2%", index)] == ["$253,570", "83.2%"]
+
+
+def test_invented_numbers_in_a_demo_text_are_caught() -> None:
+    facts = demo_facts()
+    assert facts.retirement is not None
+    text = f"The portfolio is worth $253,568 and the success rate is {facts.retirement.success_rate}%."
+    assert ungrounded(text, facts) == []
+    invented = ungrounded("Expect 41.3% and $987,654,321 by 2040; shift 7.3 percentage points.", facts)
+    assert [q.text for q in invented] == ["41.3%", "$987,654,321", "7.3 percentage points"]
+
+
+def test_the_index_holds_the_numbers_of_the_analytics_own_sentences() -> None:
+    index = fact_index(demo_facts())
+    # "$194 a year" of fees exists only inside the fee rule's rationale.
+    assert not ungrounded("about $194 a year in fees", index)
+    assert all(a <= b for a, b in zip(index.money, index.money[1:], strict=False))

@@ -1,0 +1,82 @@
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from alex.agents.facts import GAP_SEARCH_PATHS, AnalysisFacts
+from alex.agents.offline.grounding import ungrounded
+from alex.agents.offline.retirement_writer import verdict, write_retirement
+from alex.agents.outputs import OFFLINE
+from alex.domain.formatting import format_money, format_percent
+
+from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts
+
+
+@pytest.mark.parametrize("make_facts", [demo_facts, empty_facts, gappy_facts])
+def test_every_amount_and_percentage_is_a_computed_fact(make_facts: Callable[[], AnalysisFacts]) -> None:
+    facts = make_facts()
+    output = write_retirement(facts)
+    assert output.generated_by == OFFLINE
+    assert "no language model" in output.analysis
+    assert ungrounded(output.analysis, facts) == []
+
+
+def test_the_explanation_covers_the_result_the_gap_and_the_assumptions() -> None:
+    facts = demo_facts()
+    result, gap = facts.retirement, facts.income_gap
+    assert result is not None
+    assert gap is not None
+    assert gap.extra_contribution is not None
+    text = write_retirement(facts).analysis
+    for heading in ("Summary", "Your starting point", "What the simulation shows", "Retirement income"):
+        assert f"## {heading}" in text
+    assert "## Assumptions" in text
+    assert f"**{format_percent(result.success_rate)}**" in text
+    assert format_money(result.median_value_at_retirement) in text
+    assert format_money(result.percentiles["p5"][result.retirement_starts_at_year]) in text
+    assert format_percent(result.safe_withdrawal_rate, places=2) in text
+    assert f"shortfall of {format_money(gap.shortfall)}" in text
+    assert f"about {format_money(gap.extra_contribution)} more a year" in text
+    assert f"{GAP_SEARCH_PATHS:,} futures" in text
+    assert format_percent(result.assumptions.inflation) in text
+
+
+def test_a_surplus_is_reported_as_headroom() -> None:
+    facts = facts_for(demo_portfolio(), profile=replace(PROFILE, target_retirement_income=Decimal(5000)))
+    assert facts.income_gap is not None
+    text = write_retirement(facts).analysis
+    assert f"{format_money(facts.income_gap.surplus)} a year of headroom" in text
+    assert "What would close it" not in text
+    assert ungrounded(text, facts) == []
+
+
+def test_retiring_later_is_explained_when_it_closes_the_gap() -> None:
+    facts = facts_for(demo_portfolio(), profile=replace(PROFILE, target_retirement_income=Decimal(14000)))
+    assert facts.income_gap is not None
+    assert facts.income_gap.later_retirement_years is not None
+    text = write_retirement(facts).analysis
+    assert f"retiring {facts.income_gap.later_retirement_years} year" in text
+    assert ungrounded(text, facts) == []
+
+
+def test_without_a_target_income_the_default_rate_is_explained() -> None:
+    facts = facts_for(demo_portfolio(), profile=replace(PROFILE, target_retirement_income=Decimal(0)))
+    text = write_retirement(facts).analysis
+    assert "4.0% of the portfolio's value at retirement" in text
+    assert "You have not set a target income" in text
+    assert ungrounded(text, facts) == []
+
+
+def test_no_projection_says_why() -> None:
+    assert "no value yet" in write_retirement(empty_facts()).analysis
+    beyond = facts_for(demo_portfolio(), profile=replace(PROFILE, years_until_retirement=85))
+    assert "(85)" in write_retirement(beyond).analysis
+
+
+@pytest.mark.parametrize(
+    ("rate", "words"),
+    [(100.0, "on track"), (90.0, "on track"), (80.0, "some risk"), (60.0, "at risk"), (6.3, "unlikely")],
+)
+def test_verdict_bands(rate: float, words: str) -> None:
+    assert words in verdict(rate)

@@ -1,0 +1,290 @@
+"""The planner workflow end to end on the real database, with the offline and with faulty writers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from alex.agents.planner import Planner
+from alex.agents.writers import OFFLINE, WriterSet
+from alex.db import demo, positions
+from alex.db.engine import Database
+from alex.db.models import Job
+from alex.domain.charts.validation import validate_charts
+from alex.jobs import events, queue
+from alex.jobs.worker import Worker, WorkerConfig
+from alex.market.prices import CataloguePrices, PriceQuote, PriceResult
+from alex.settings import Settings
+
+SECTIONS = [
+    "Executive Summary",
+    "Portfolio Composition",
+    "Diversification",
+    "Risk Profile",
+    "Retirement Readiness",
+    "Recommendations",
+    "Conclusion",
+]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path, job_step_timeout_seconds=2, job_retry_base_seconds=0, retirement_paths=200
+    )
+
+
+async def _demo_job(database: Database, user: str = "u1") -> uuid.UUID:
+    async with database.session() as session:
+        await demo.populate(session, user_id=user)
+        job = await queue.enqueue(
+            session,
+            user_id=user,
+            job_type="portfolio_analysis",
+            request_payload={},
+            max_unfinished=10,
+            max_attempts=3,
+        )
+        return job.id
+
+
+async def _job(database: Database, job_id: uuid.UUID) -> Job:
+    async with database.session() as session:
+        job = await session.get(Job, job_id)
+        assert job is not None
+        return job
+
+
+async def _run_to_end(database: Database, planner: Planner, job_id: uuid.UUID) -> Job:
+    """Run a worker until the job has ended (its final event), then stop it."""
+    ended = asyncio.Event()
+
+    async def runner(claim: queue.Claim) -> Any:
+        try:
+            return await planner.run(claim)
+        finally:
+            if claim.last_attempt:
+                ended.set()
+
+    async def watch() -> None:
+        # The worker writes the final event after the outcome; stop once it is there.
+        while True:
+            found = await events.since(database, job_id=job_id, after_id=0)
+            if any(e.kind in events.FINAL_KINDS for e in found):
+                ended.set()
+                return
+            await asyncio.sleep(0.05)
+
+    worker = Worker(
+        database,
+        runner,
+        config=WorkerConfig(concurrency=1, heartbeat_seconds=60, poll_seconds=0.2, retry_base_seconds=0),
+    )
+    task = asyncio.create_task(worker.run())
+    watcher = asyncio.create_task(watch())
+    try:
+        await asyncio.wait_for(ended.wait(), timeout=120)
+    finally:
+        watcher.cancel()
+        worker.stop()
+        await asyncio.wait_for(task, timeout=60)
+    return await _job(database, job_id)
+
+
+async def test_the_offline_pipeline_fills_every_payload(database: Database, settings: Settings) -> None:
+    job_id = await _demo_job(database)
+    job = await _run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    assert job.status == "completed", job.error_message
+    assert job.report_payload is not None
+    content = job.report_payload["content"]
+    positions_of = [content.index(f"## {section}") for section in SECTIONS]
+    assert positions_of == sorted(positions_of)
+    assert 3 <= len(job.report_payload["recommendations"]) <= 7
+    assert job.report_payload["generated_by"] == "offline"
+    assert job.charts_payload is not None
+    validate_charts(job.charts_payload)
+    assert {"asset_allocation", "retirement_projection"} <= set(job.charts_payload)
+    assert job.retirement_payload is not None
+    assert 0 <= job.retirement_payload["success_rate"] <= 100
+    assert job.summary_payload is not None
+    assert Decimal(job.summary_payload["total_value"]) > 0
+    assert job.warnings == []
+    steps = [(e.kind, e.step) for e in await events.since(database, job_id=job_id, after_id=0)]
+    for step in ("snapshot", "tagger", "prices", "analytics", "reporter", "charter", "retirement", "summary"):
+        assert ("step_started", step) in steps
+        assert ("step_finished", step) in steps
+    assert steps[-1] == ("job_completed", None)
+
+
+async def test_an_unclassified_holding_completes_with_a_warning(
+    database: Database, settings: Settings
+) -> None:
+    job_id = await _demo_job(database)
+    async with database.session() as session:
+        account = (await session.execute(text("SELECT id FROM accounts LIMIT 1"))).scalar_one()
+        await positions.upsert(
+            session, account_id=account, symbol="ZZZZ", quantity=Decimal(5), as_of_date=None
+        )
+    job = await _run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    assert job.status == "completed"
+    assert job.warnings
+    assert any("ZZZZ is not fully classified" in warning for warning in job.warnings)
+
+
+def _raising(facts: object) -> dict[str, Any]:
+    raise RuntimeError("the model returned nonsense")
+
+
+async def test_a_writer_that_raises_falls_back_to_the_offline_writer(
+    database: Database, settings: Settings
+) -> None:
+    job_id = await _demo_job(database)
+    faulty = WriterSet(reporter=_raising, charter=OFFLINE.charter, retirement=OFFLINE.retirement)
+    job = await _run_to_end(
+        database, Planner(database, settings=settings, prices=CataloguePrices(), writers=faulty), job_id
+    )
+    assert job.status == "completed"
+    assert job.report_payload is not None
+    assert job.report_payload["fallback"] is True
+    assert "## Executive Summary" in job.report_payload["content"]
+    assert job.warnings is not None
+    assert any("reporter fell back" in warning for warning in job.warnings)
+
+
+async def test_a_section_whose_fallback_fails_too_is_recorded_and_the_rest_completes(
+    database: Database, settings: Settings
+) -> None:
+    job_id = await _demo_job(database)
+    broken = WriterSet(reporter=OFFLINE.reporter, charter=_raising, retirement=OFFLINE.retirement)
+    job = await _run_to_end(
+        database,
+        Planner(database, settings=settings, prices=CataloguePrices(), writers=broken, fallback=broken),
+        job_id,
+    )
+    assert job.status == "completed"
+    assert job.charts_payload == {
+        "status": "failed",
+        "error": "RuntimeError: the model returned nonsense",
+        "agent": "charter",
+    }
+    assert job.report_payload is not None
+    assert "content" in job.report_payload
+    assert job.warnings is not None
+    assert any("charter section could not be written" in warning for warning in job.warnings)
+
+
+async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
+    database: Database, settings: Settings
+) -> None:
+    job_id = await _demo_job(database)
+    release = threading.Event()
+    calls: list[int] = []
+
+    def hanging(facts: object) -> dict[str, Any]:
+        calls.append(1)
+        release.wait(timeout=60)  # a stuck model call; released at the end so the thread can exit
+        return {}
+
+    stuck = WriterSet(reporter=OFFLINE.reporter, charter=OFFLINE.charter, retirement=hanging)
+    try:
+        job = await _run_to_end(
+            database,
+            Planner(
+                database,
+                settings=settings.model_copy(update={"job_step_timeout_seconds": 0.3}),
+                prices=CataloguePrices(),
+                writers=stuck,
+            ),
+            job_id,
+        )
+    finally:
+        release.set()
+    assert len(calls) == 3  # one per attempt
+    assert job.status == "failed"
+    assert job.dead_lettered_at is not None
+    assert job.error_message is not None
+    assert job.error_message.startswith("gave up after 3 attempts")
+    assert "retirement step took longer" in job.error_message
+    kinds = [e.kind for e in await events.since(database, job_id=job_id, after_id=0)]
+    assert kinds.count("job_retrying") == 2
+
+
+async def test_analytics_failure_fails_the_job_at_once(database: Database, settings: Settings) -> None:
+    job_id = await _demo_job(database)
+    async with database.session() as session:  # stored data the rules cannot accept
+        await session.execute(text("""UPDATE users SET rule_thresholds = '{"no_such_rule": {}}'"""))
+        await session.commit()
+    job = await _run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    assert job.status == "failed"
+    assert job.attempts == 1
+    assert "analysis could not be computed" in (job.error_message or "")
+
+
+async def test_a_rerun_overwrites_the_same_job(database: Database, settings: Settings) -> None:
+    job_id = await _demo_job(database)
+    planner = Planner(database, settings=settings, prices=CataloguePrices())
+    first = await _run_to_end(database, planner, job_id)
+    async with database.session() as session:
+        await session.execute(text("UPDATE jobs SET status = 'failed' WHERE id = :j"), {"j": job_id})
+        await session.commit()
+        assert await queue.requeue(session, job_id=job_id)
+        await session.execute(text("DELETE FROM job_events WHERE job_id = :j"), {"j": job_id})
+        await session.commit()
+    second = await _run_to_end(database, planner, job_id)
+    assert second.status == "completed"
+    assert second.report_payload is not None
+    assert first.report_payload is not None
+    assert second.report_payload["generated_at"] >= first.report_payload["generated_at"]
+    async with database.session() as session:
+        assert (await session.execute(text("SELECT count(*) FROM jobs"))).scalar_one() == 1
+
+
+class _OneQuote:
+    """A provider that knows SPY's price and cannot price QQQ (the Polygon provider's two outcomes)."""
+
+    name = "test-provider"
+
+    async def quotes(self, symbols: Sequence[str]) -> PriceResult:
+        from datetime import UTC, datetime
+
+        return PriceResult(
+            quotes={
+                "SPY": PriceQuote(
+                    symbol="SPY", price=Decimal("512.34"), source="test-provider", as_of=datetime.now(UTC)
+                )
+            },
+            problems={"QQQ": "no price from the provider (HTTP 404)"},
+        )
+
+
+async def test_prices_from_the_provider_update_the_catalogue_and_problems_are_warnings(
+    database: Database, settings: Settings
+) -> None:
+    job_id = await _demo_job(database)
+    job = await _run_to_end(database, Planner(database, settings=settings, prices=_OneQuote()), job_id)
+    assert job.status == "completed"
+    async with database.session() as session:
+        spy = (
+            await session.execute(
+                text("SELECT current_price, price_source FROM instruments WHERE symbol='SPY'")
+            )
+        ).one()
+        qqq = (
+            await session.execute(text("SELECT current_price FROM instruments WHERE symbol='QQQ'"))
+        ).scalar_one()
+    assert (spy.current_price, spy.price_source) == (Decimal("512.34"), "test-provider")
+    assert qqq == Decimal("385.5")  # the catalogue price stands; never an invented one
+    assert job.warnings is not None
+    assert any(w.startswith("QQQ: no price") for w in job.warnings)
+    holdings = (
+        {h["symbol"]: h for h in job.summary_payload["positions"]["holdings"]} if job.summary_payload else {}
+    )
+    assert Decimal(holdings["SPY"]["value"]) == Decimal("512.34") * 150
