@@ -61,6 +61,12 @@ class Planner:
         self.writers = writers
         self.fallback = fallback
 
+    async def aclose(self) -> None:
+        """Release the price provider's connections (the Polygon provider holds an HTTP client)."""
+        close = getattr(self.prices, "aclose", None)
+        if close is not None:
+            await close()
+
     async def run(self, claim: Claim) -> JobResult:
         run = _Run(claim=claim, warnings=[])
         snapshot = await self._step(run, "snapshot", self._load_snapshot(claim))

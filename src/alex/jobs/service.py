@@ -25,4 +25,6 @@ def build_worker(settings: Settings, database: Database, *, concurrency: int | N
         None if key is None else key.get_secret_value(), base_url=settings.polygon_base_url
     )
     planner = Planner(database, settings=settings, prices=prices)
-    return Worker(database, planner.run, config=worker_config(settings, concurrency=concurrency))
+    return Worker(
+        database, planner.run, config=worker_config(settings, concurrency=concurrency), on_stop=planner.aclose
+    )

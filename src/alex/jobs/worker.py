@@ -56,10 +56,17 @@ def default_worker_name() -> str:
 
 class Worker:
     def __init__(
-        self, database: Database, runner: Runner, *, config: WorkerConfig, name: str | None = None
+        self,
+        database: Database,
+        runner: Runner,
+        *,
+        config: WorkerConfig,
+        name: str | None = None,
+        on_stop: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.database = database
         self.runner = runner
+        self.on_stop = on_stop
         self.config = config
         self.name = name or default_worker_name()
         self._running: dict[asyncio.Task[None], Claim] = {}
@@ -90,6 +97,8 @@ class Worker:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             await self._drain()
+            if self.on_stop is not None:
+                await self.on_stop()
             log.info("worker stopped", worker=self.name)
 
     async def _claim_loop(self) -> None:
