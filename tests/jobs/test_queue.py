@@ -137,3 +137,25 @@ async def test_concurrent_enqueues_cannot_pass_the_cap(database: Database) -> No
 
     results = await asyncio.gather(*(attempt() for _ in range(10)))
     assert results.count(True) == 3
+
+
+async def test_an_outcome_event_is_written_only_with_the_outcome(database: Database) -> None:
+    from alex.jobs import events
+
+    job_id = await _enqueue(database)
+    old = await queue.claim_next(database, worker="old")
+    assert old is not None
+    async with database.session() as session:
+        await session.execute(text("UPDATE jobs SET heartbeat_at = now() - interval '60 seconds'"))
+        await session.commit()
+    await queue.reclaim_stalled(database, stalled_after_seconds=30)
+    new = await queue.claim_next(database, worker="new")
+    assert new is not None
+    stale = queue.OutcomeEvent("job_completed", "by the old worker")
+    assert not await queue.complete(database, old, payloads={}, warnings=[], event=stale)
+    assert not await queue.fail(database, old, error="late", event=queue.OutcomeEvent("job_failed", "late"))
+    assert await queue.complete(
+        database, new, payloads={}, warnings=[], event=queue.OutcomeEvent("job_completed", "ok")
+    )
+    recorded = await events.since(database, job_id=job_id, after_id=0)
+    assert [(e.kind, e.message, e.attempt) for e in recorded] == [("job_completed", "ok", 2)]

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db.engine import Database
-from alex.db.models import Job
+from alex.db.models import Job, JobEvent
 
 JOBS_CHANNEL = "alex_jobs"
 """NOTIFY channel: a job became runnable (workers wake up instead of waiting for their poll)."""
@@ -108,14 +108,42 @@ def _fence(claim: Claim) -> dict[str, Any]:
     return {"job": claim.job_id, "worker": claim.worker, "attempt": claim.attempt}
 
 
-async def _fenced_update(database: Database, claim: Claim, assignments: str, params: dict[str, Any]) -> bool:
+@dataclass(frozen=True, slots=True)
+class OutcomeEvent:
+    """The event that announces an outcome; written in the outcome's own transaction, so a worker
+    killed right after publishing cannot leave an outcome without its event (SSE relies on it)."""
+
+    kind: str
+    message: str
+    data: dict[str, Any] | None = None
+
+
+def _add_event(session: AsyncSession, claim: Claim, event: OutcomeEvent | None) -> None:
+    if event is not None:
+        session.add(
+            JobEvent(
+                job_id=claim.job_id,
+                attempt=claim.attempt,
+                kind=event.kind,
+                message=event.message,
+                data=event.data,
+            )
+        )
+
+
+async def _fenced_update(
+    database: Database, claim: Claim, assignments: str, params: dict[str, Any], event: OutcomeEvent | None
+) -> bool:
     async with database.session() as session:
         result = await session.execute(
             text(f"UPDATE jobs SET {assignments} WHERE {_FENCE}"),  # noqa: S608 - fixed SQL fragments only
             {**_fence(claim), **params},
         )
+        published = int(getattr(result, "rowcount", 0)) == 1
+        if published:
+            _add_event(session, claim, event)
         await session.commit()
-    return int(getattr(result, "rowcount", 0)) == 1
+    return published
 
 
 async def heartbeat(database: Database, *, worker: str, job_ids: list[uuid.UUID]) -> None:
@@ -133,7 +161,12 @@ async def heartbeat(database: Database, *, worker: str, job_ids: list[uuid.UUID]
 
 
 async def complete(
-    database: Database, claim: Claim, *, payloads: dict[str, Any], warnings: list[str]
+    database: Database,
+    claim: Claim,
+    *,
+    payloads: dict[str, Any],
+    warnings: list[str],
+    event: OutcomeEvent | None = None,
 ) -> bool:
     """Publish the result; False when this worker no longer holds the job (another will finish it)."""
     from sqlalchemy import bindparam
@@ -164,21 +197,27 @@ async def complete(
                 "warnings": warnings,
             },
         )
+        published = int(getattr(result, "rowcount", 0)) == 1
+        if published:
+            _add_event(session, claim, event)
         await session.commit()
-    return int(getattr(result, "rowcount", 0)) == 1
+    return published
 
 
-async def retry_later(database: Database, claim: Claim, *, error: str, delay_seconds: float) -> bool:
+async def retry_later(
+    database: Database, claim: Claim, *, error: str, delay_seconds: float, event: OutcomeEvent | None = None
+) -> bool:
     return await _fenced_update(
         database,
         claim,
         "status = 'pending', locked_by = NULL, heartbeat_at = NULL, error_message = :error, "
         "run_after = now() + make_interval(secs => :delay)",
         {"error": error, "delay": delay_seconds},
+        event,
     )
 
 
-async def fail(database: Database, claim: Claim, *, error: str) -> bool:
+async def fail(database: Database, claim: Claim, *, error: str, event: OutcomeEvent | None = None) -> bool:
     """Dead-letter the job: failed, with the reason, until someone retries it."""
     return await _fenced_update(
         database,
@@ -186,6 +225,7 @@ async def fail(database: Database, claim: Claim, *, error: str) -> bool:
         "status = 'failed', locked_by = NULL, heartbeat_at = NULL, error_message = :error, "
         "completed_at = now(), dead_lettered_at = now()",
         {"error": error},
+        event,
     )
 
 

@@ -141,15 +141,20 @@ class Worker:
         except Exception as exc:
             await self._handle_failure(claim, exc)
             return
+        seconds = round(asyncio.get_running_loop().time() - started, 3)
+        message = "completed" + (f" with {len(result.warnings)} warning(s)" if result.warnings else "")
         published = await _retrying(
-            lambda: queue.complete(self.database, claim, payloads=result.payloads, warnings=result.warnings)
+            lambda: queue.complete(
+                self.database,
+                claim,
+                payloads=result.payloads,
+                warnings=result.warnings,
+                event=queue.OutcomeEvent(
+                    "job_completed", message, {"seconds": seconds, "warnings": result.warnings}
+                ),
+            )
         )
         if published:
-            seconds = round(asyncio.get_running_loop().time() - started, 3)
-            message = "completed" + (f" with {len(result.warnings)} warning(s)" if result.warnings else "")
-            await self._event(
-                claim, "job_completed", message, data={"seconds": seconds, "warnings": result.warnings}
-            )
             log.info(
                 "job completed", job_id=str(claim.job_id), seconds=seconds, warnings=len(result.warnings)
             )
@@ -162,20 +167,19 @@ class Worker:
             delay = backoff_seconds(
                 claim.attempt, base=self.config.retry_base_seconds, cap=self.config.retry_cap_seconds
             )
+            retrying = queue.OutcomeEvent(
+                "job_retrying", f"{reason}; retrying in {delay:.1f} s", {"delay_seconds": round(delay, 3)}
+            )
             if await _retrying(
-                lambda: queue.retry_later(self.database, claim, error=reason, delay_seconds=delay)
-            ):
-                await self._event(
-                    claim,
-                    "job_retrying",
-                    f"{reason}; retrying in {delay:.1f} s",
-                    data={"delay_seconds": round(delay, 3)},
+                lambda: queue.retry_later(
+                    self.database, claim, error=reason, delay_seconds=delay, event=retrying
                 )
+            ):
                 log.warning("job will be retried", job_id=str(claim.job_id), error=reason, delay=delay)
             return
         why = f"gave up after {claim.attempt} attempts: {reason}" if is_transient(exc) else reason
-        if await _retrying(lambda: queue.fail(self.database, claim, error=why)):
-            await self._event(claim, "job_failed", why)
+        failed = queue.OutcomeEvent("job_failed", why)
+        if await _retrying(lambda: queue.fail(self.database, claim, error=why, event=failed)):
             log.error("job failed", job_id=str(claim.job_id), error=why, transient=is_transient(exc))
 
     async def _event(self, claim: Claim, kind: events.EventKind, message: str, **extra: Any) -> None:
