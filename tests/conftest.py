@@ -23,7 +23,7 @@ from alex.api.app import create_app
 from alex.api.context import AppContext
 from alex.db import migrate
 from alex.db.embedded import start_embedded
-from alex.db.engine import Database
+from alex.db.engine import run_with_session
 from alex.db.seed import seed_catalogue
 from alex.settings import Settings
 
@@ -56,18 +56,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> PostgresServer:
         conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
     template_url = server.database_url(TEMPLATE)
     migrate.upgrade(template_url)
-
-    async def seed() -> None:
-        database = Database(template_url, pool_size=1)
-        try:
-            async with database.session() as session:
-                await seed_catalogue(session)
-        finally:
-            await database.dispose()
-
-    import asyncio
-
-    asyncio.run(seed())
+    run_with_session(template_url, seed_catalogue)
     return server
 
 

@@ -46,18 +46,10 @@ def _upgrade(url: str) -> None:
 
 
 def _seed(url: str) -> int:
-    from alex.db.engine import Database
+    from alex.db.engine import run_with_session
     from alex.db.seed import seed_catalogue
 
-    async def run() -> int:
-        database = Database(url, pool_size=1)
-        try:
-            async with database.session() as session:
-                return await seed_catalogue(session)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
+    return run_with_session(url, seed_catalogue)
 
 
 @db_app.command("upgrade")
@@ -191,20 +183,9 @@ def _job_line(job: object) -> str:
 
 
 def _with_session(work: Any) -> Any:
-    from alex.db.engine import Database
+    from alex.db.engine import run_with_session
 
-    settings = _settings()
-    url = _database_url(settings)
-
-    async def run() -> Any:
-        database = Database(url, pool_size=1)
-        try:
-            async with database.session() as session:
-                return await work(session)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
+    return run_with_session(_database_url(_settings()), work)
 
 
 @jobs_app.command("list")

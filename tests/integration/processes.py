@@ -25,7 +25,7 @@ from sqlalchemy import make_url
 
 from alex.db import demo, migrate, users
 from alex.db.embedded import start_embedded
-from alex.db.engine import Database
+from alex.db.engine import Database, run_with_session
 from alex.db.seed import seed_catalogue
 from alex.jobs import queue as job_queue
 
@@ -158,16 +158,7 @@ def start_worker(
 def prepare_database(database_url: str) -> None:
     """Migrate and seed a database (the per-test fixture's databases already are)."""
     migrate.upgrade(database_url)
-
-    async def seed() -> None:
-        database = Database(database_url, pool_size=1)
-        try:
-            async with database.session() as session:
-                await seed_catalogue(session)
-        finally:
-            await database.dispose()
-
-    asyncio.run(seed())
+    run_with_session(database_url, seed_catalogue)
 
 
 def enqueue_demo_jobs(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from alex.db.embedded import start_embedded
 from alex.settings import Settings
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -51,3 +55,17 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def run_with_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run one unit of async database work from synchronous code (the CLI, test setup)."""
+
+    async def run() -> T:
+        database = Database(url, pool_size=1)
+        try:
+            async with database.session() as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
