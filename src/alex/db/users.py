@@ -20,6 +20,9 @@ async def get_or_create(
     signed up with a password, or another subject of the issuer), the new user is created without
     it: users are never merged by email.
     """
+    existing = await session.get(User, user_id)
+    if existing is not None:  # every request after the first: a read, no write
+        return existing, False
     created = await _insert(session, user_id=user_id, display_name=display_name, email=email)
     user = await session.get(User, user_id, populate_existing=True)
     if user is None and email is not None:  # not inserted because the email is taken
