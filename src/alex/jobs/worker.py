@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+import structlog
 from sqlalchemy import make_url
 
 from alex.db.engine import Database
@@ -130,6 +131,14 @@ class Worker:
         self._wake.set()  # a slot is free
 
     async def _execute(self, claim: Claim) -> None:
+        # Every log line of this job (planner, prices, outcome) carries its ids; the binding is
+        # local to this task's context, so concurrent jobs do not mix.
+        with structlog.contextvars.bound_contextvars(
+            job_id=str(claim.job_id), user_id=claim.user_id, attempt=claim.attempt, worker=self.name
+        ):
+            await self._execute_bound(claim)
+
+    async def _execute_bound(self, claim: Claim) -> None:
         started = asyncio.get_running_loop().time()
         await self._event(
             claim, "job_started", f"attempt {claim.attempt} of {claim.max_attempts} on {self.name}"
