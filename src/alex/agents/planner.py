@@ -30,10 +30,8 @@ from alex.jobs.errors import PermanentError, TransientError, describe
 from alex.jobs.queue import Claim
 from alex.jobs.worker import JobResult
 from alex.market.prices import PriceProvider
-from alex.observability.logging import get_logger
 from alex.settings import Settings
 
-log = get_logger("alex.planner")
 T = TypeVar("T")
 
 WRITER_STEPS = ("reporter", "charter", "retirement")
@@ -103,18 +101,15 @@ class Planner:
     async def _event(
         self, run: _Run, kind: events.EventKind, step: str, message: str, data: dict[str, Any] | None = None
     ) -> None:
-        try:
-            await events.record(
-                self.database,
-                job_id=run.claim.job_id,
-                attempt=run.claim.attempt,
-                kind=kind,
-                step=step,
-                message=message,
-                data=data,
-            )
-        except Exception as exc:  # progress is best effort; the job's own outcome is what counts
-            log.warning("could not record event", job_id=str(run.claim.job_id), error=describe(exc))
+        await events.record_best_effort(
+            self.database,
+            job_id=run.claim.job_id,
+            attempt=run.claim.attempt,
+            kind=kind,
+            step=step,
+            message=message,
+            data=data,
+        )
 
     async def _load_snapshot(self, claim: Claim) -> snapshots.PortfolioSnapshot:
         async with self.database.session() as session:

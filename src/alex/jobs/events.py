@@ -11,6 +11,9 @@ from sqlalchemy import select
 
 from alex.db.engine import Database
 from alex.db.models import JobEvent
+from alex.observability.logging import get_logger
+
+log = get_logger("alex.events")
 
 EventKind = Literal[
     "job_started",
@@ -63,6 +66,26 @@ async def record(
             JobEvent(job_id=job_id, attempt=attempt, kind=kind, step=step, message=message, data=data)
         )
         await session.commit()
+
+
+async def record_best_effort(
+    database: Database,
+    *,
+    job_id: uuid.UUID,
+    attempt: int,
+    kind: EventKind,
+    message: str,
+    step: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Record a progress event, logging instead of raising: progress is best effort, the job's
+    own state is what counts (outcome events go with the outcome, see queue.OutcomeEvent)."""
+    try:
+        await record(
+            database, job_id=job_id, attempt=attempt, kind=kind, message=message, step=step, data=data
+        )
+    except Exception as exc:
+        log.warning("could not record event", job_id=str(job_id), error_type=type(exc).__name__)
 
 
 async def since(database: Database, *, job_id: uuid.UUID, after_id: int, limit: int = 500) -> list[Event]:

@@ -14,7 +14,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db.engine import Database
@@ -132,13 +133,19 @@ def _add_event(session: AsyncSession, claim: Claim, event: OutcomeEvent | None) 
 
 
 async def _fenced_update(
-    database: Database, claim: Claim, assignments: str, params: dict[str, Any], event: OutcomeEvent | None
+    database: Database,
+    claim: Claim,
+    assignments: str,
+    params: dict[str, Any],
+    event: OutcomeEvent | None,
+    *,
+    json_params: tuple[str, ...] = (),
 ) -> bool:
+    """Apply ``assignments`` only while ``claim`` still holds the job, with its event if it did."""
+    statement = text(f"UPDATE jobs SET {assignments} WHERE {_FENCE}")  # noqa: S608 - fixed SQL fragments only
+    statement = statement.bindparams(*(bindparam(name, type_=JSONB) for name in json_params))
     async with database.session() as session:
-        result = await session.execute(
-            text(f"UPDATE jobs SET {assignments} WHERE {_FENCE}"),  # noqa: S608 - fixed SQL fragments only
-            {**_fence(claim), **params},
-        )
+        result = await session.execute(statement, {**_fence(claim), **params})
         published = int(getattr(result, "rowcount", 0)) == 1
         if published:
             _add_event(session, claim, event)
@@ -169,39 +176,22 @@ async def complete(
     event: OutcomeEvent | None = None,
 ) -> bool:
     """Publish the result; False when this worker no longer holds the job (another will finish it)."""
-    from sqlalchemy import bindparam
-    from sqlalchemy.dialects.postgresql import JSONB
-
-    async with database.session() as session:
-        statement = text(
-            f"""
-            UPDATE jobs SET status = 'completed', completed_at = now(), locked_by = NULL, heartbeat_at = NULL,
-                   error_message = NULL, summary_payload = :summary, report_payload = :report,
-                   charts_payload = :charts, retirement_payload = :retirement, warnings = :warnings
-            WHERE {_FENCE}
-            """  # noqa: S608 - fixed SQL fragments only
-        ).bindparams(
-            *(
-                bindparam(name, type_=JSONB)
-                for name in ("summary", "report", "charts", "retirement", "warnings")
-            )
-        )
-        result = await session.execute(
-            statement,
-            {
-                **_fence(claim),
-                "summary": payloads.get("summary"),
-                "report": payloads.get("report"),
-                "charts": payloads.get("charts"),
-                "retirement": payloads.get("retirement"),
-                "warnings": warnings,
-            },
-        )
-        published = int(getattr(result, "rowcount", 0)) == 1
-        if published:
-            _add_event(session, claim, event)
-        await session.commit()
-    return published
+    return await _fenced_update(
+        database,
+        claim,
+        "status = 'completed', completed_at = now(), locked_by = NULL, heartbeat_at = NULL, "
+        "error_message = NULL, summary_payload = :summary, report_payload = :report, "
+        "charts_payload = :charts, retirement_payload = :retirement, warnings = :warnings",
+        {
+            "summary": payloads.get("summary"),
+            "report": payloads.get("report"),
+            "charts": payloads.get("charts"),
+            "retirement": payloads.get("retirement"),
+            "warnings": warnings,
+        },
+        event,
+        json_params=("summary", "report", "charts", "retirement", "warnings"),
+    )
 
 
 async def retry_later(

@@ -191,13 +191,10 @@ class Worker:
         if await _retrying(lambda: queue.fail(self.database, claim, error=why, event=failed)):
             log.error("job failed", job_id=str(claim.job_id), error=why, transient=is_transient(exc))
 
-    async def _event(self, claim: Claim, kind: events.EventKind, message: str, **extra: Any) -> None:
-        try:
-            await events.record(
-                self.database, job_id=claim.job_id, attempt=claim.attempt, kind=kind, message=message, **extra
-            )
-        except Exception as exc:  # progress is best effort; the job's own state is what counts
-            log.warning("could not record event", job_id=str(claim.job_id), error=describe(exc))
+    async def _event(self, claim: Claim, kind: events.EventKind, message: str) -> None:
+        await events.record_best_effort(
+            self.database, job_id=claim.job_id, attempt=claim.attempt, kind=kind, message=message
+        )
 
     async def _keep_alive(self) -> None:
         while True:

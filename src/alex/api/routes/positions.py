@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, HTTPException
 
 from alex.api.deps import CurrentUser, OwnedPosition, SessionDep
@@ -30,9 +32,9 @@ def position_public(view: PositionView) -> PositionPublic:
     )
 
 
-async def _reload(session: SessionDep, *, user_id: str, position_id: object) -> PositionPublic:
+async def _reload(session: SessionDep, *, user_id: str, position_id: uuid.UUID) -> PositionPublic:
     session.expunge_all()  # read the row as committed, with its instrument
-    view = await positions.get_owned(session, user_id=user_id, position_id=position_id)  # type: ignore[arg-type]
+    view = await positions.get_owned(session, user_id=user_id, position_id=position_id)
     assert view is not None
     return position_public(view)
 
