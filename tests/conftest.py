@@ -17,13 +17,13 @@ import httpx
 import psycopg
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from alex.api.app import create_app
 from alex.api.context import AppContext
 from alex.db import migrate
 from alex.db.embedded import start_embedded
-from alex.db.engine import run_with_session
+from alex.db.engine import Database, run_with_session
 from alex.db.seed import seed_catalogue
 from alex.settings import Settings
 
@@ -69,6 +69,17 @@ def database_url(postgres: PostgresServer) -> Iterator[str]:
     yield postgres.database_url(name)
     with psycopg.connect(postgres.admin_dsn(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """The test's database with two users, ``u1`` and ``u2``, for tests below the API."""
+    db = Database(database_url, pool_size=5)
+    async with db.session() as session:
+        await session.execute(text("INSERT INTO users (id, display_name) VALUES ('u1', 'U1'), ('u2', 'U2')"))
+        await session.commit()
+    yield db
+    await db.dispose()
 
 
 @pytest.fixture

@@ -112,3 +112,17 @@ def test_jobs_list_dead_and_retry(tmp_path: Path, database_url: str) -> None:
     assert row == ("pending", 0, None)
     assert str(dead[0]) not in _alex("jobs", "dead", env=env).stdout
     assert _alex("jobs", "retry", "not-a-uuid", env=env).returncode == 2
+
+
+def test_a_misconfigured_model_stops_the_worker_at_start_with_what_to_do(tmp_path: Path) -> None:
+    no_url = _alex("worker", env=_env(tmp_path, ALEX_MODEL="openai-compatible:llama3"))
+    assert no_url.returncode == 2
+    assert "needs ALEX_MODEL_BASE_URL" in no_url.stderr
+    missing_client = _alex("worker", env=_env(tmp_path, ALEX_MODEL_REPORTER="anthropic:claude-sonnet-4-5"))
+    assert missing_client.returncode == 2
+    assert "pip install 'alex[anthropic]'" in missing_client.stderr
+    not_a_name = _alex("worker", env=_env(tmp_path, ALEX_MODEL="gpt4"))
+    assert not_a_name.returncode == 2
+    assert "ALEX_MODEL" in not_a_name.stderr and "is not a model name" in not_a_name.stderr
+    assert "Traceback" not in not_a_name.stderr + missing_client.stderr + no_url.stderr
+    assert not (tmp_path / "alex" / "pgdata").exists()

@@ -8,6 +8,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from alex.settings import Settings, UnsafeConfigurationError, get_settings
 
@@ -19,13 +20,32 @@ app.add_typer(jobs_app, name="jobs")
 
 
 def _settings() -> Settings:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"ALEX_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        typer.echo(f"error: invalid configuration: {problems}", err=True)
+        raise typer.Exit(2) from None
     try:
         settings.check_production()
     except UnsafeConfigurationError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     return settings
+
+
+def _models(settings: Settings) -> str:
+    """The agents' models, checked: a misconfigured model stops the start, not every job."""
+    from alex.agents.models import ModelConfigurationError, check_models
+
+    try:
+        models = check_models(settings)
+    except ModelConfigurationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if set(models.values()) == {"offline"}:
+        return "offline (deterministic writers; set ALEX_MODEL to use a language model)"
+    return ", ".join(f"{agent} {model}" for agent, model in models.items())
 
 
 def _database_url(settings: Settings) -> str:
@@ -93,6 +113,8 @@ def serve(
         _seed(url)
     base = settings.public_url or f"http://{host}:{port}"
     typer.echo(f"Alex is starting on {base}  (API docs: {base}/docs)")
+    if not no_worker:
+        typer.echo(f"Models: {_models(settings)}")
     if settings.external_issuer:
         typer.echo("Sign in with your identity provider; send its token as Authorization: Bearer <token>.")
     else:
@@ -155,6 +177,7 @@ def worker(
 
     settings = _settings()
     configure_logging(level=settings.log_level, fmt=settings.log_format)
+    typer.echo(f"Models: {_models(settings)}", err=True)
     url = _database_url(settings)
 
     async def run() -> None:

@@ -7,6 +7,7 @@ development conveniences (auto-generated signing keys, open CORS, the embedded d
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -69,6 +70,52 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("POLYGON_API_KEY", "ALEX_POLYGON_API_KEY")
     )
     polygon_base_url: str = "https://api.polygon.io"
+    # Models. "offline" (the default) runs the deterministic writers: no model, no network.
+    model: str = Field(
+        default="offline",
+        description="a pydantic-ai model name (openai:…, anthropic:…, bedrock:…, google:…, groq:…, "
+        'mistral:…), "openai-compatible:<model>" with ALEX_MODEL_BASE_URL, or "offline"',
+    )
+    model_tagger: str | None = Field(default=None, description="overrides ALEX_MODEL for the tagger")
+    model_reporter: str | None = Field(default=None, description="overrides ALEX_MODEL for the reporter")
+    model_charter: str | None = Field(default=None, description="overrides ALEX_MODEL for the charter")
+    model_retirement: str | None = Field(
+        default=None, description="overrides ALEX_MODEL for the retirement writer"
+    )
+    model_base_url: str | None = Field(
+        default=None, description="the OpenAI-compatible server's URL (Ollama: http://127.0.0.1:11434/v1)"
+    )
+    model_api_key: SecretStr | None = Field(default=None, description="the OpenAI-compatible server's key")
+    model_output_mode: Literal["auto", "tool", "prompted"] = Field(
+        default="auto",
+        description="how models return structured output: tool calls, or JSON asked for in the prompt "
+        "(for models that cannot call tools); auto = prompted for openai-compatible, else tool",
+    )
+    model_timeout_seconds: float = Field(
+        default=60.0, gt=0, le=600, description="one model call (streamed: each wait for the next chunk)"
+    )
+    model_stream: bool = Field(
+        default=True,
+        description="stream model answers: progress events, and slow local models are not cut off",
+    )
+    model_max_retries: int = Field(
+        default=3, ge=0, le=10, description="retries of a model call on 429, 5xx and timeouts"
+    )
+    model_retry_base_seconds: float = Field(default=1.0, ge=0, le=60)
+    model_output_retries: int = Field(
+        default=2, ge=0, le=5, description="re-asks after an invalid or ungrounded output"
+    )
+    model_requests_per_run: int = Field(default=8, ge=1, le=100)
+    model_tokens_per_run: int = Field(default=60_000, ge=1000)
+    job_token_budget: int = Field(
+        default=400_000, ge=1000, description="all model tokens of one analysis; beyond it, offline writers"
+    )
+    job_cost_budget_usd: Decimal | None = Field(
+        default=None, ge=0, description="estimated model cost of one analysis, when the model is priced"
+    )
+    tagger_concurrency: int = Field(default=4, ge=1, le=64)
+    report_max_chars: int = Field(default=16_000, ge=2000, le=100_000)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
@@ -78,6 +125,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("model", "model_tagger", "model_reporter", "model_charter", "model_retirement")
+    @classmethod
+    def _model_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if value != "offline" and ":" not in value:
+            raise ValueError(
+                f'{value!r} is not a model name: use "offline", "<provider>:<model>" '
+                "(e.g. openai:gpt-5-mini) "
+                'or "openai-compatible:<model>"'
+            )
+        return value
+
+    def model_for(self, agent: str) -> str:
+        """The model one agent uses: its own override, else ALEX_MODEL."""
+        override: str | None = getattr(self, f"model_{agent}", None)
+        return override or self.model
 
     @property
     def external_issuer(self) -> bool:

@@ -2,9 +2,12 @@ from decimal import Decimal
 
 import pytest
 
-from alex.agents.offline.grounding import FactIndex, Kind, extract_quantities, fact_index, ungrounded
+from alex.agents.grounding import Grounder, allowed_tickers, check_text, fact_index, ungrounded
+from alex.guardrails.grounding import FactIndex, Kind, extract_quantities
 
-from .portfolios import demo_facts
+from .portfolios import demo_facts, gappy_facts, instruments
+
+CATALOGUE = frozenset(instruments())
 
 
 @pytest.mark.parametrize(
@@ -58,3 +61,35 @@ def test_the_index_holds_the_numbers_of_the_analytics_own_sentences() -> None:
     # "$194 a year" of fees exists only inside the fee rule's rationale.
     assert not ungrounded("about $194 a year in fees", index)
     assert all(a <= b for a, b in zip(index.money, index.money[1:], strict=False))
+
+
+def test_the_allowed_tickers_are_every_position_and_trade() -> None:
+    facts = gappy_facts()
+    # NEWCO has no price, so it is no "holding", but it is a position the person owns.
+    assert "NEWCO" not in {h.symbol for h in facts.holdings}
+    assert allowed_tickers(facts) == {"VTI", "BND", "NEWCO", "MYST"}
+    demo = demo_facts()
+    traded = {trade.symbol for trade in demo.analysis.rebalance.trades}
+    assert traded
+    assert traded <= allowed_tickers(demo)
+
+
+def test_a_catalogue_ticker_the_person_does_not_hold_is_reported() -> None:
+    facts = gappy_facts()
+    assert "TSLA" in CATALOGUE
+    report = check_text(
+        "Hold VTI and BND (and NEWCO); add TSLA or Zeta (ZZZZ).", facts, known_tickers=CATALOGUE
+    )
+    assert report.tickers == ("TSLA", "ZZZZ")
+    assert report.quantities == ()
+
+
+def test_one_grounder_checks_many_texts_against_the_same_facts() -> None:
+    facts = demo_facts()
+    grounder = Grounder.for_facts(facts, known_tickers=CATALOGUE)
+    assert grounder.index == fact_index(facts)
+    assert grounder.check("VTI and TSLA, worth $253,568 in total.").grounded
+    wrong = grounder.check("Put 41.3% in XLE.")
+    assert [q.text for q in wrong.quantities] == ["41.3%"]
+    assert wrong.tickers == ("XLE",)
+    assert wrong == check_text("Put 41.3% in XLE.", facts, known_tickers=CATALOGUE)

@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 
 from alex.agents.facts import AnalysisFacts
+from alex.agents.grounding import check_text, ungrounded
 from alex.agents.offline.charter import write_charts
-from alex.agents.offline.grounding import ungrounded
 from alex.agents.offline.reporter import SECTIONS, write_report
 from alex.agents.offline.retirement_writer import write_retirement
 from alex.agents.outputs import OFFLINE
 from alex.domain.formatting import format_money, format_percent
 
-from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts
+from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts, instruments
 
 ALL_FACTS = pytest.mark.parametrize("make_facts", [demo_facts, empty_facts, gappy_facts])
 
@@ -37,12 +37,14 @@ def test_three_to_seven_recommendations_most_urgent_first(make_facts: Callable[[
 
 
 @ALL_FACTS
-def test_every_amount_and_percentage_is_a_computed_fact(make_facts: Callable[[], AnalysisFacts]) -> None:
+def test_every_amount_percentage_and_ticker_is_grounded(make_facts: Callable[[], AnalysisFacts]) -> None:
     facts = make_facts()
     report = write_report(facts)
     texts = [report.content] + [f"{r.title} {r.reasoning} {r.impact}" for r in report.recommendations]
     for text in texts:
         assert ungrounded(text, facts) == []
+        grounding = check_text(text, facts, known_tickers=frozenset(instruments()))
+        assert grounding.grounded, grounding.describe()
 
 
 @ALL_FACTS

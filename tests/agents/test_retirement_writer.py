@@ -5,21 +5,23 @@ from decimal import Decimal
 import pytest
 
 from alex.agents.facts import GAP_SEARCH_PATHS, AnalysisFacts
-from alex.agents.offline.grounding import ungrounded
+from alex.agents.grounding import check_text, ungrounded
 from alex.agents.offline.retirement_writer import verdict, write_retirement
 from alex.agents.outputs import OFFLINE
 from alex.domain.formatting import format_money, format_percent
 
-from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts
+from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts, instruments
 
 
 @pytest.mark.parametrize("make_facts", [demo_facts, empty_facts, gappy_facts])
-def test_every_amount_and_percentage_is_a_computed_fact(make_facts: Callable[[], AnalysisFacts]) -> None:
+def test_every_amount_percentage_and_ticker_is_grounded(make_facts: Callable[[], AnalysisFacts]) -> None:
     facts = make_facts()
     output = write_retirement(facts)
     assert output.generated_by == OFFLINE
     assert "no language model" in output.analysis
     assert ungrounded(output.analysis, facts) == []
+    grounding = check_text(output.analysis, facts, known_tickers=frozenset(instruments()))
+    assert grounding.grounded, grounding.describe()
 
 
 def test_the_explanation_covers_the_result_the_gap_and_the_assumptions() -> None:

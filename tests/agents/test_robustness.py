@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alex.agents.facts import build_facts
+from alex.agents.grounding import Grounder
 from alex.agents.offline.charter import write_charts
-from alex.agents.offline.grounding import ungrounded
 from alex.agents.offline.reporter import write_report
 from alex.agents.offline.retirement_writer import write_retirement
 from alex.agents.outputs import charts_payload, report_payload, retirement_payload, summary_payload
@@ -33,8 +33,10 @@ def _check_all_writers(portfolio: Portfolio, *, years: int = 20, income: int = 6
     )
     texts = [report.content, retirement.analysis]
     texts += [f"{r.title} {r.reasoning} {r.impact}" for r in report.recommendations]
+    grounder = Grounder.for_facts(facts, known_tickers=instruments())
     for text in texts:
-        assert ungrounded(text, facts) == []
+        grounding = grounder.check(text)
+        assert grounding.grounded, grounding.describe()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,16 +11,18 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from alex.agents.facts import AnalysisFacts
+from alex.agents.guarded import JobContext
 from alex.agents.planner import Planner
+from alex.agents.team import SectionResult, Team
 from alex.agents.writers import OFFLINE, WriterSet
-from alex.db import demo, positions
+from alex.db import positions
 from alex.db.engine import Database
-from alex.db.models import Job
 from alex.domain.charts.validation import validate_charts
 from alex.jobs import events, queue
-from alex.jobs.worker import Worker, WorkerConfig
 from alex.market.prices import CataloguePrices, PriceQuote, PriceResult
 from alex.settings import Settings
+from tests.jobs.running import demo_job, run_to_end
 
 SECTIONS = [
     "Executive Summary",
@@ -42,66 +42,9 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-async def _demo_job(database: Database, user: str = "u1") -> uuid.UUID:
-    async with database.session() as session:
-        await demo.populate(session, user_id=user)
-        job = await queue.enqueue(
-            session,
-            user_id=user,
-            job_type="portfolio_analysis",
-            request_payload={},
-            max_unfinished=10,
-            max_attempts=3,
-        )
-        return job.id
-
-
-async def _job(database: Database, job_id: uuid.UUID) -> Job:
-    async with database.session() as session:
-        job = await session.get(Job, job_id)
-        assert job is not None
-        return job
-
-
-async def _run_to_end(database: Database, planner: Planner, job_id: uuid.UUID) -> Job:
-    """Run a worker until the job has ended (its final event), then stop it."""
-    ended = asyncio.Event()
-
-    async def runner(claim: queue.Claim) -> Any:
-        try:
-            return await planner.run(claim)
-        finally:
-            if claim.last_attempt:
-                ended.set()
-
-    async def watch() -> None:
-        # The worker writes the final event after the outcome; stop once it is there.
-        while True:
-            found = await events.since(database, job_id=job_id, after_id=0)
-            if any(e.kind in events.FINAL_KINDS for e in found):
-                ended.set()
-                return
-            await asyncio.sleep(0.05)
-
-    worker = Worker(
-        database,
-        runner,
-        config=WorkerConfig(concurrency=1, heartbeat_seconds=60, poll_seconds=0.2, retry_base_seconds=0),
-    )
-    task = asyncio.create_task(worker.run())
-    watcher = asyncio.create_task(watch())
-    try:
-        await asyncio.wait_for(ended.wait(), timeout=120)
-    finally:
-        watcher.cancel()
-        worker.stop()
-        await asyncio.wait_for(task, timeout=60)
-    return await _job(database, job_id)
-
-
 async def test_the_offline_pipeline_fills_every_payload(database: Database, settings: Settings) -> None:
-    job_id = await _demo_job(database)
-    job = await _run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    job_id = await demo_job(database)
+    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
     assert job.status == "completed", job.error_message
     assert job.report_payload is not None
     content = job.report_payload["content"]
@@ -127,13 +70,13 @@ async def test_the_offline_pipeline_fills_every_payload(database: Database, sett
 async def test_an_unclassified_holding_completes_with_a_warning(
     database: Database, settings: Settings
 ) -> None:
-    job_id = await _demo_job(database)
+    job_id = await demo_job(database)
     async with database.session() as session:
         account = (await session.execute(text("SELECT id FROM accounts LIMIT 1"))).scalar_one()
         await positions.upsert(
             session, account_id=account, symbol="ZZZZ", quantity=Decimal(5), as_of_date=None
         )
-    job = await _run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
     assert job.status == "completed"
     assert job.warnings
     assert any("ZZZZ is not fully classified" in warning for warning in job.warnings)
@@ -143,13 +86,33 @@ def _raising(facts: object) -> dict[str, Any]:
     raise RuntimeError("the model returned nonsense")
 
 
-async def test_a_writer_that_raises_falls_back_to_the_offline_writer(
+class _FaultyTeam(Team):
+    """The team, with one section's writing replaced (a bug in it, or a stuck call)."""
+
+    def __init__(
+        self, settings: Settings, section: str, fault: Callable[[], Awaitable[SectionResult]]
+    ) -> None:
+        super().__init__(settings)
+        self.section = section
+        self.fault = fault
+
+    async def write(self, section: str, facts: AnalysisFacts, job: JobContext) -> SectionResult:
+        if section == self.section:
+            return await self.fault()
+        return await super().write(section, facts, job)
+
+
+async def _raise() -> SectionResult:
+    raise RuntimeError("the model returned nonsense")
+
+
+async def test_a_team_that_raises_falls_back_to_the_offline_writer(
     database: Database, settings: Settings
 ) -> None:
-    job_id = await _demo_job(database)
-    faulty = WriterSet(reporter=_raising, charter=OFFLINE.charter, retirement=OFFLINE.retirement)
-    job = await _run_to_end(
-        database, Planner(database, settings=settings, prices=CataloguePrices(), writers=faulty), job_id
+    job_id = await demo_job(database)
+    team = _FaultyTeam(settings, "reporter", _raise)
+    job = await run_to_end(
+        database, Planner(database, settings=settings, prices=CataloguePrices(), team=team), job_id
     )
     assert job.status == "completed"
     assert job.report_payload is not None
@@ -157,16 +120,19 @@ async def test_a_writer_that_raises_falls_back_to_the_offline_writer(
     assert "## Executive Summary" in job.report_payload["content"]
     assert job.warnings is not None
     assert any("reporter fell back" in warning for warning in job.warnings)
+    assert job.summary_payload is not None
+    assert job.summary_payload["agents"]["reporter"]["outcome"] == "fell_back"
 
 
 async def test_a_section_whose_fallback_fails_too_is_recorded_and_the_rest_completes(
     database: Database, settings: Settings
 ) -> None:
-    job_id = await _demo_job(database)
+    job_id = await demo_job(database)
     broken = WriterSet(reporter=OFFLINE.reporter, charter=_raising, retirement=OFFLINE.retirement)
-    job = await _run_to_end(
+    team = _FaultyTeam(settings, "charter", _raise)
+    job = await run_to_end(
         database,
-        Planner(database, settings=settings, prices=CataloguePrices(), writers=broken, fallback=broken),
+        Planner(database, settings=settings, prices=CataloguePrices(), team=team, fallback=broken),
         job_id,
     )
     assert job.status == "completed"
@@ -184,29 +150,22 @@ async def test_a_section_whose_fallback_fails_too_is_recorded_and_the_rest_compl
 async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
     database: Database, settings: Settings
 ) -> None:
-    job_id = await _demo_job(database)
-    release = threading.Event()
+    job_id = await demo_job(database)
     calls: list[int] = []
 
-    def hanging(facts: object) -> dict[str, Any]:
+    async def hanging() -> SectionResult:
         calls.append(1)
-        release.wait(timeout=60)  # a stuck model call; released at the end so the thread can exit
-        return {}
+        await asyncio.Event().wait()  # a stuck call: only the step timeout ends it
+        raise AssertionError("unreachable")
 
-    stuck = WriterSet(reporter=OFFLINE.reporter, charter=OFFLINE.charter, retirement=hanging)
-    try:
-        job = await _run_to_end(
-            database,
-            Planner(
-                database,
-                settings=settings.model_copy(update={"job_step_timeout_seconds": 0.3}),
-                prices=CataloguePrices(),
-                writers=stuck,
-            ),
-            job_id,
-        )
-    finally:
-        release.set()
+    quick = settings.model_copy(update={"job_step_timeout_seconds": 0.3})
+    job = await run_to_end(
+        database,
+        Planner(
+            database, settings=quick, prices=CataloguePrices(), team=_FaultyTeam(quick, "retirement", hanging)
+        ),
+        job_id,
+    )
     assert len(calls) == 3  # one per attempt
     assert job.status == "failed"
     assert job.dead_lettered_at is not None
@@ -218,27 +177,27 @@ async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
 
 
 async def test_analytics_failure_fails_the_job_at_once(database: Database, settings: Settings) -> None:
-    job_id = await _demo_job(database)
+    job_id = await demo_job(database)
     async with database.session() as session:  # stored data the rules cannot accept
         await session.execute(text("""UPDATE users SET rule_thresholds = '{"no_such_rule": {}}'"""))
         await session.commit()
-    job = await _run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
     assert job.status == "failed"
     assert job.attempts == 1
     assert "analysis could not be computed" in (job.error_message or "")
 
 
 async def test_a_rerun_overwrites_the_same_job(database: Database, settings: Settings) -> None:
-    job_id = await _demo_job(database)
+    job_id = await demo_job(database)
     planner = Planner(database, settings=settings, prices=CataloguePrices())
-    first = await _run_to_end(database, planner, job_id)
+    first = await run_to_end(database, planner, job_id)
     async with database.session() as session:
         await session.execute(text("UPDATE jobs SET status = 'failed' WHERE id = :j"), {"j": job_id})
         await session.commit()
         assert await queue.requeue(session, job_id=job_id)
         await session.execute(text("DELETE FROM job_events WHERE job_id = :j"), {"j": job_id})
         await session.commit()
-    second = await _run_to_end(database, planner, job_id)
+    second = await run_to_end(database, planner, job_id)
     assert second.status == "completed"
     assert second.report_payload is not None
     assert first.report_payload is not None
@@ -268,8 +227,8 @@ class _OneQuote:
 async def test_prices_from_the_provider_update_the_catalogue_and_problems_are_warnings(
     database: Database, settings: Settings
 ) -> None:
-    job_id = await _demo_job(database)
-    job = await _run_to_end(database, Planner(database, settings=settings, prices=_OneQuote()), job_id)
+    job_id = await demo_job(database)
+    job = await run_to_end(database, Planner(database, settings=settings, prices=_OneQuote()), job_id)
     assert job.status == "completed"
     async with database.session() as session:
         spy = (

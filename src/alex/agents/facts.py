@@ -3,7 +3,7 @@
 Numbers are never asked of a writer (offline or language model): ``build_facts`` runs the
 analytics and the retirement Monte Carlo once, plus a few what-if runs that say what would
 close a retirement income gap, and the writers only explain the result. The grounding check
-(``alex.agents.offline.grounding``) accepts exactly the numbers held here.
+(``alex.agents.grounding``) accepts exactly the numbers held here.
 """
 
 from __future__ import annotations

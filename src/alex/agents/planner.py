@@ -3,11 +3,12 @@
     snapshot → tagger → prices → analytics → (reporter ∥ charter ∥ retirement writer) → summary
 
 Each step emits started/finished events. A step's failure is contained where the product can
-still say something useful: a failed writer falls back to the offline writer, and if that
-fails too its section is recorded as failed while the rest completes (the job ends completed
-with warnings). Without a snapshot or analytics there is nothing to say, so those fail the job.
-A step that times out is transient: the whole job is retried (writers are idempotent, results
-are published in one fenced write at the end).
+still say something useful: the team falls back to the offline writer when a model's output
+fails its guardrails; if the team itself fails, the offline writer is tried once more, and if
+that fails too the section is recorded as failed while the rest completes (the job ends
+completed with warnings). Without a snapshot or analytics there is nothing to say, so those fail
+the job. A step that times out is transient: the whole job is retried (writers are idempotent,
+results are published in one fenced write at the end).
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import update
 
+from alex.agents.budget import JobBudget
 from alex.agents.facts import AnalysisFacts
+from alex.agents.guarded import JobContext
+from alex.agents.team import Team
 from alex.agents.writers import OFFLINE, WriterSet, facts_for, summary
+from alex.db import instruments
 from alex.db import snapshot as snapshots
 from alex.db.engine import Database
 from alex.db.models import Instrument
@@ -41,6 +46,8 @@ WRITER_STEPS = ("reporter", "charter", "retirement")
 class _Run:
     claim: Claim
     warnings: list[str]
+    job: JobContext
+    provenance: dict[str, Any]
 
 
 class Planner:
@@ -50,25 +57,36 @@ class Planner:
         *,
         settings: Settings,
         prices: PriceProvider,
-        writers: WriterSet = OFFLINE,
+        team: Team | None = None,
         fallback: WriterSet = OFFLINE,
     ) -> None:
         self.database = database
         self.settings = settings
         self.prices = prices
-        self.writers = writers
+        self.team = team or Team(settings)
         self.fallback = fallback
 
     async def aclose(self) -> None:
-        """Release the price provider's connections (the Polygon provider holds an HTTP client)."""
+        """Release the models' and the price provider's connections (both may hold HTTP clients)."""
+        await self.team.aclose()
         close = getattr(self.prices, "aclose", None)
         if close is not None:
             await close()
 
     async def run(self, claim: Claim) -> JobResult:
-        run = _Run(claim=claim, warnings=[])
+        async with self.database.session() as session:
+            known = await instruments.known_symbols(session)
+        job = JobContext(
+            job_id=claim.job_id,
+            user_id=claim.user_id,
+            attempt=claim.attempt,
+            database=self.database,
+            budget=JobBudget.from_settings(self.settings),
+            known_tickers=known,
+        )
+        run = _Run(claim=claim, warnings=[], job=job, provenance={})
         snapshot = await self._step(run, "snapshot", self._load_snapshot(claim))
-        await self._step(run, "tagger", self._tag(snapshot))
+        snapshot = await self._step(run, "tagger", self._tag(run, snapshot))
         snapshot = await self._step(run, "prices", self._refresh_prices(run, snapshot))
         facts = await self._step(run, "analytics", self._analyse(run, snapshot))
         sections = await asyncio.gather(*(self._write(run, name, facts) for name in WRITER_STEPS))
@@ -118,10 +136,43 @@ class Planner:
             raise PermanentError("the user of this job no longer exists")
         return loaded
 
-    async def _tag(self, snapshot: snapshots.PortfolioSnapshot) -> list[str]:
-        # The offline tagger classifies nothing: it never invents allocations. The analysis names
-        # each unclassified holding in a warning; a model-backed tagger will replace this step.
-        return sorted(s for s, i in snapshot.instruments().items() if i.needs_classification)
+    async def _tag(self, run: _Run, snapshot: snapshots.PortfolioSnapshot) -> snapshots.PortfolioSnapshot:
+        """Classify the user's unclassified instruments with the tagger model, a few at a time.
+
+        Offline, nothing is classified: allocations are never invented, and the analysis names
+        each unclassified holding in a warning. A classification that fails its guardrails
+        leaves the instrument unclassified, with a warning.
+        """
+        pending = sorted((s, i) for s, i in snapshot.instruments().items() if i.needs_classification)
+        if not pending or not self.team.tags:
+            return snapshot
+        slots = asyncio.Semaphore(self.settings.tagger_concurrency)
+
+        async def classify(symbol: str, name: str) -> bool:
+            async with slots:
+                result = await self.team.classify(symbol, name, run.job)
+            if result.output is None:
+                run.warnings.append(f"{symbol} could not be classified by the model ({result.reason}).")
+                return False
+            asset_class, regions, sectors = result.output.allocations()
+            async with self.database.session() as session:
+                await instruments.store_model_classification(
+                    session,
+                    symbol=symbol,
+                    instrument_type=result.output.instrument_type.value,
+                    asset_class=asset_class,
+                    regions=regions,
+                    sectors=sectors,
+                    source=self.team.model_name("tagger"),
+                )
+                await session.commit()
+            return True
+
+        stored = await asyncio.gather(*(classify(symbol, item.name) for symbol, item in pending))
+        if not any(stored):
+            return snapshot
+        async with self.database.session() as session:
+            return await snapshots.load(session, user_id=run.claim.user_id) or snapshot
 
     async def _refresh_prices(
         self, run: _Run, snapshot: snapshots.PortfolioSnapshot
@@ -165,30 +216,27 @@ class Planner:
         return facts
 
     async def _write(self, run: _Run, name: str, facts: AnalysisFacts) -> dict[str, Any]:
-        async def attempt(writers: WriterSet) -> dict[str, Any]:
-            writer: Callable[[AnalysisFacts], dict[str, Any]] = getattr(writers, name)
-            latency = self.settings.simulated_model_latency_seconds
-            if latency:
-                await asyncio.sleep(latency)  # development and benchmarks: a stand-in for a model call
-            return await asyncio.to_thread(writer, facts)
-
         try:
-            return await self._step(run, name, attempt(self.writers))
+            result = await self._step(run, name, self.team.write(name, facts, run.job))
         except TransientError:
             raise
         except Exception as exc:
-            if self.writers is self.fallback:
-                run.warnings.append(f"The {name} section could not be written: {describe(exc)}.")
-                return {"status": "failed", "error": describe(exc), "agent": name}
             run.warnings.append(f"The {name} fell back to the offline writer ({describe(exc)}).")
+        else:
+            run.warnings.extend(result.warnings)
+            run.provenance[name] = result.provenance
+            return result.payload
+        writer: Callable[[AnalysisFacts], dict[str, Any]] = getattr(self.fallback, name)
         try:
-            section = await self._step(run, f"{name}_fallback", attempt(self.fallback))
+            section = await self._step(run, f"{name}_fallback", asyncio.to_thread(writer, facts))
         except TransientError:
             raise
         except Exception as exc:
             run.warnings.append(f"The {name} section could not be written: {describe(exc)}.")
+            run.provenance[name] = {"model": None, "outcome": "failed", "fallback": True, "flagged": True}
             return {"status": "failed", "error": describe(exc), "agent": name}
-        return {**section, "fallback": True}
+        run.provenance[name] = {"model": "offline", "outcome": "fell_back", "fallback": True, "flagged": True}
+        return section if name == "charter" else {**section, "fallback": True}
 
     async def _summarise(self, run: _Run, facts: AnalysisFacts) -> dict[str, Any]:
-        return summary(facts, warnings=run.warnings)
+        return {**summary(facts, warnings=run.warnings), "agents": run.provenance}

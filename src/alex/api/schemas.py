@@ -20,12 +20,14 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     computed_field,
     field_validator,
 )
 
+from alex.db.models import USER_CLASSIFICATION_NOTE_MAX
 from alex.domain.portfolio.rules import RuleId, RuleSettings
-from alex.domain.taxonomy import AccountType, AssetClass, Region, check_allocation
+from alex.domain.taxonomy import AccountType, AssetClass, InstrumentType, Region, Sector, check_allocation
 
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
 # Letters (any script), digits, spaces and the punctuation real account names use ("Mom's 401(k)").
@@ -98,7 +100,7 @@ def rule_overrides(value: dict[RuleId, RuleOverride]) -> dict[str, dict[str, flo
 
 
 def _targets(
-    value: dict[str, Decimal], vocabulary: type[AssetClass] | type[Region], what: str
+    value: dict[str, Decimal], vocabulary: type[AssetClass] | type[Region] | type[Sector], what: str
 ) -> dict[str, Decimal]:
     # Checked here first so that the message names the allowed keys, never echoes the given one.
     allowed = sorted(member.value for member in vocabulary)
@@ -207,6 +209,25 @@ class AccountPublic(Output):
 # --- instruments and positions -----------------------------------------------------------------
 
 
+class ClassificationPublic(Output):
+    """The classification that applies for you, and where it came from."""
+
+    instrument_type: str | None
+    allocation_asset_class: dict[str, float]
+    allocation_regions: dict[str, float]
+    allocation_sectors: dict[str, float] = Field(
+        description="may be empty for your own classification of a holding without equity; "
+        "the analysis then counts it as 'other'"
+    )
+    status: Literal["classified", "unclassified"]
+    source: str = Field(
+        description='"you" (your own), "model:<model id>" (classified by the tagger model) '
+        'or "catalogue" (the shared catalogue, or not classified yet)'
+    )
+    note: str | None = Field(default=None, description="why you changed it (your own classification only)")
+    set_at: datetime | None = Field(default=None, description="when you last set it")
+
+
 class InstrumentPublic(Output):
     symbol: str
     name: str
@@ -219,10 +240,57 @@ class InstrumentPublic(Output):
     allocation_regions: dict[str, float]
     allocation_sectors: dict[str, float]
     classification_status: str
+    classification: ClassificationPublic = Field(
+        description="the classification your analysis uses: yours if you set one, else the catalogue's "
+        "(the allocation fields above)"
+    )
 
 
 class UserPriceUpdate(Input):
     price: Price
+
+
+Note = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=USER_CLASSIFICATION_NOTE_MAX),
+    AfterValidator(_plain_text),
+]
+
+
+class ClassificationUpdate(Input):
+    """Your own classification of a symbol: your analysis uses it, the shared catalogue is unchanged.
+
+    Each map is percent by key, from the taxonomy's vocabulary, summing to 100.
+    """
+
+    instrument_type: InstrumentType | None = Field(default=None, description="null keeps the catalogue's")
+    asset_class: dict[str, Percent] = Field(max_length=len(AssetClass))
+    regions: dict[str, Percent] = Field(max_length=len(Region))
+    sectors: dict[str, Percent] = Field(
+        max_length=len(Sector), description="may be empty when asset_class has no equity in it"
+    )
+    note: Note | None = Field(default=None, description="why you changed it")
+
+    @field_validator("asset_class")
+    @classmethod
+    def _asset_class(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        return _targets(value, AssetClass, "asset class")
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        return _targets(value, Region, "region")
+
+    @field_validator("sectors")
+    @classmethod
+    def _sectors(cls, value: dict[str, Decimal], info: ValidationInfo) -> dict[str, Decimal]:
+        # Bonds, gold or cash have no industry sector; a holding with equity in it always does.
+        # (asset_class is validated first; when it failed, its own error is the one to show.)
+        if not value:
+            if info.data.get("asset_class", {}).get(AssetClass.EQUITY.value, 0) > 0:
+                raise ValueError("sectors must not be empty when the asset class includes equity")
+            return value
+        return _targets(value, Sector, "sector")
 
 
 class PositionCreate(Input):
@@ -300,6 +368,43 @@ class JobPublic(Output):
 
 class JobList(BaseModel):
     jobs: list[JobPublic]
+
+
+class GuardrailOutcome(Output):
+    """One guardrail's verdict on an agent run."""
+
+    check: str = Field(description="e.g. input, schema, grounding, sections, size, usage, budget, deadline")
+    outcome: str = Field(description="e.g. neutralised, re_asked, truncated, retried, fell_back")
+    detail: str = ""
+
+
+class AiDecisionPublic(Output):
+    """One agent run of a job: what the model (or the offline writer) was given and what came of it."""
+
+    id: uuid.UUID
+    job_id: uuid.UUID
+    attempt: int = Field(description="the job attempt the run belonged to")
+    agent: str = Field(description="tagger, reporter, charter or retirement")
+    subject: str | None = Field(description="what the run was about, e.g. the symbol the tagger classified")
+    model: str = Field(description='the model id, or "offline"')
+    prompt_version: str
+    input_sha256: str = Field(description="SHA-256 of exactly what the model was given")
+    outcome: str = Field(description="passed, re_asked, fell_back or failed")
+    output_summary: dict[str, Any]
+    rationale: str | None
+    tokens_in: int
+    tokens_out: int
+    requests: int
+    estimated_cost: Decimal | None = Field(description="USD; null when the model has no known price")
+    duration_ms: float
+    guardrails: list[GuardrailOutcome]
+    trace_id: str | None
+    created_at: datetime
+
+
+class JobAudit(BaseModel):
+    job_id: uuid.UUID
+    decisions: list[AiDecisionPublic]
 
 
 class Message(BaseModel):

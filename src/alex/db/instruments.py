@@ -1,50 +1,133 @@
-"""The shared instrument catalogue, and each user's own prices beside it."""
+"""The shared instrument catalogue, and each user's own prices and classifications beside it.
+
+The catalogue is written by the seed, the price refresh and the tagger (only while a symbol is
+unclassified); a user's own price or classification lives in its own table, wins for that user
+only, and never changes what anyone else sees.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any, Final
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import ColumnElement, Select, and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alex.db.models import Instrument, UserInstrumentPrice
+from alex.db.models import Instrument, UserInstrumentClassification, UserInstrumentPrice
+from alex.db.seed import SEED_SOURCE
+from alex.domain.taxonomy import AssetClass, Region, Sector, check_allocation
+
+YOU: Final = "you"
+CATALOGUE: Final = "catalogue"
+MODEL_PREFIX: Final = "model:"
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveClassification:
+    """The classification one user's analysis uses for a symbol, and where it came from.
+
+    ``source`` is ``"you"`` (the user's own), ``"model:<model id>"`` (the tagger wrote the
+    catalogue row) or ``"catalogue"`` (the seed, or not classified yet).
+    """
+
+    instrument_type: str | None
+    asset_class: dict[str, Any]
+    regions: dict[str, Any]
+    sectors: dict[str, Any]
+    classified: bool
+    source: str
+    note: str | None = None
+    set_at: datetime | None = None
+
+
+def catalogue_source(instrument: Instrument) -> str:
+    """Who classified a catalogue row, in the words the API uses."""
+    source = instrument.classification_source
+    if instrument.classification_status != "classified" or source in (None, SEED_SOURCE):
+        return CATALOGUE
+    return f"{MODEL_PREFIX}{source}"
+
+
+def effective_classification(
+    instrument: Instrument, mine: UserInstrumentClassification | None
+) -> EffectiveClassification:
+    """The user's own classification when there is one (its type falls back to the catalogue's)."""
+    if mine is None:
+        return EffectiveClassification(
+            instrument_type=instrument.instrument_type,
+            asset_class=instrument.allocation_asset_class,
+            regions=instrument.allocation_regions,
+            sectors=instrument.allocation_sectors,
+            classified=instrument.classification_status == "classified",
+            source=catalogue_source(instrument),
+        )
+    return EffectiveClassification(
+        instrument_type=mine.instrument_type or instrument.instrument_type,
+        asset_class=mine.allocation_asset_class,
+        regions=mine.allocation_regions,
+        sectors=mine.allocation_sectors,
+        classified=True,
+        source=YOU,
+        note=mine.note,
+        set_at=mine.updated_at,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class PricedInstrument:
-    """A catalogue row as one user sees it: with their own price, when they set one."""
+    """A catalogue row as one user sees it: with their own price and classification, when set."""
 
     instrument: Instrument
     user_price: Decimal | None
+    user_classification: UserInstrumentClassification | None = None
 
     @property
     def effective_price(self) -> Decimal | None:
         return self.user_price if self.user_price is not None else self.instrument.current_price
 
+    @property
+    def classification(self) -> EffectiveClassification:
+        return effective_classification(self.instrument, self.user_classification)
 
-def _user_price_join(user_id: str):  # type: ignore[no-untyped-def]  # a SQL expression
+
+def _user_price_join(user_id: str) -> ColumnElement[bool]:
     return and_(UserInstrumentPrice.symbol == Instrument.symbol, UserInstrumentPrice.user_id == user_id)
 
 
-async def list_for_user(session: AsyncSession, *, user_id: str) -> list[PricedInstrument]:
-    result = await session.execute(
-        select(Instrument, UserInstrumentPrice.price)
-        .outerjoin(UserInstrumentPrice, _user_price_join(user_id))
-        .order_by(Instrument.symbol)
+def user_classification_join(user_id: str) -> ColumnElement[bool]:
+    """The ON clause that finds this user's own classification of the joined instrument."""
+    return and_(
+        UserInstrumentClassification.symbol == Instrument.symbol,
+        UserInstrumentClassification.user_id == user_id,
     )
-    return [PricedInstrument(instrument, price) for instrument, price in result]
+
+
+def _as_seen_by(user_id: str) -> Select[Instrument, Decimal, UserInstrumentClassification]:
+    return (
+        select(Instrument, UserInstrumentPrice.price, UserInstrumentClassification)
+        .outerjoin(UserInstrumentPrice, _user_price_join(user_id))
+        .outerjoin(UserInstrumentClassification, user_classification_join(user_id))
+    )
+
+
+async def list_for_user(session: AsyncSession, *, user_id: str) -> list[PricedInstrument]:
+    result = await session.execute(_as_seen_by(user_id).order_by(Instrument.symbol))
+    return [PricedInstrument(instrument, price, mine) for instrument, price, mine in result]
 
 
 async def get_for_user(session: AsyncSession, *, user_id: str, symbol: str) -> PricedInstrument | None:
-    result = await session.execute(
-        select(Instrument, UserInstrumentPrice.price)
-        .outerjoin(UserInstrumentPrice, _user_price_join(user_id))
-        .where(Instrument.symbol == symbol)
-    )
+    result = await session.execute(_as_seen_by(user_id).where(Instrument.symbol == symbol))
     row = result.one_or_none()
-    return None if row is None else PricedInstrument(row[0], row[1])
+    return None if row is None else PricedInstrument(row[0], row[1], row[2])
+
+
+async def known_symbols(session: AsyncSession) -> frozenset[str]:
+    """Every catalogue symbol (the tickers a model may mention without having made them up)."""
+    return frozenset((await session.execute(select(Instrument.symbol))).scalars())
 
 
 async def ensure_exists(session: AsyncSession, *, symbol: str) -> None:
@@ -76,6 +159,97 @@ async def clear_user_price(session: AsyncSession, *, user_id: str, symbol: str) 
         delete(UserInstrumentPrice)
         .where(UserInstrumentPrice.user_id == user_id, UserInstrumentPrice.symbol == symbol)
         .returning(UserInstrumentPrice.symbol)
+    )
+    removed = result.first() is not None
+    await session.commit()
+    return removed
+
+
+def _as_json(allocation: Mapping[str, Decimal | float]) -> dict[str, float]:
+    # JSONB holds percentages as JSON numbers, as the seed writes them; they are weights, not money.
+    return {key: float(value) for key, value in allocation.items()}
+
+
+async def store_model_classification(
+    session: AsyncSession,
+    *,
+    symbol: str,
+    instrument_type: str,
+    asset_class: Mapping[str, Decimal | float],
+    regions: Mapping[str, Decimal | float],
+    sectors: Mapping[str, Decimal | float],
+    source: str,
+) -> bool:
+    """Write a tagger's classification into the shared catalogue; does not commit.
+
+    Only a row that is still unclassified is written, in one conditional UPDATE: a concurrent
+    tagger (another user's job) that got there first wins, and the seed's or an earlier model's
+    classification is never overwritten. Returns whether this call wrote the row. The maps are
+    checked against the vocabularies again because every user sees this row.
+    """
+    result = await session.execute(
+        update(Instrument)
+        .where(Instrument.symbol == symbol, Instrument.classification_status == "unclassified")
+        .values(
+            instrument_type=instrument_type,
+            allocation_asset_class=_as_json(check_allocation(asset_class, AssetClass, what="asset class")),
+            allocation_regions=_as_json(check_allocation(regions, Region, what="region")),
+            allocation_sectors=_as_json(check_allocation(sectors, Sector, what="sector")),
+            classification_status="classified",
+            classification_source=source,
+        )
+        .returning(Instrument.symbol)
+    )
+    return result.first() is not None
+
+
+async def user_classification(
+    session: AsyncSession, *, user_id: str, symbol: str
+) -> UserInstrumentClassification | None:
+    return await session.get(UserInstrumentClassification, (user_id, symbol))
+
+
+async def set_user_classification(
+    session: AsyncSession,
+    *,
+    user_id: str,
+    symbol: str,
+    instrument_type: str | None,
+    asset_class: Mapping[str, Decimal | float],
+    regions: Mapping[str, Decimal | float],
+    sectors: Mapping[str, Decimal | float],
+    note: str | None,
+) -> None:
+    """Set (or replace) the user's own classification of a symbol; the catalogue row is not touched.
+
+    The caller validates the maps (the API against the taxonomy, where an empty sector map is
+    allowed for a holding with no equity in it).
+    """
+    values = {
+        "user_id": user_id,
+        "symbol": symbol,
+        "instrument_type": instrument_type,
+        "allocation_asset_class": _as_json(asset_class),
+        "allocation_regions": _as_json(regions),
+        "allocation_sectors": _as_json(sectors),
+        "note": note,
+    }
+    statement = insert(UserInstrumentClassification).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[UserInstrumentClassification.user_id, UserInstrumentClassification.symbol],
+            set_={key: statement.excluded[key] for key in values if key not in ("user_id", "symbol")},
+        )
+    )
+    await session.commit()
+
+
+async def delete_user_classification(session: AsyncSession, *, user_id: str, symbol: str) -> bool:
+    """Remove the user's own classification (the catalogue's applies again); False if there was none."""
+    result = await session.execute(
+        delete(UserInstrumentClassification)
+        .where(UserInstrumentClassification.user_id == user_id, UserInstrumentClassification.symbol == symbol)
+        .returning(UserInstrumentClassification.symbol)
     )
     removed = result.first() is not None
     await session.commit()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    CHAR,
     BigInteger,
     CheckConstraint,
     Date,
@@ -43,6 +44,9 @@ NAMING_CONVENTION = {
 }
 
 JOB_STATUSES = ("pending", "running", "completed", "failed")
+AI_AGENTS = ("tagger", "reporter", "charter", "retirement")
+AI_OUTCOMES = ("passed", "re_asked", "fell_back", "failed")
+USER_CLASSIFICATION_NOTE_MAX = 500
 DEFAULT_ASSET_CLASS_TARGETS = {"equity": 70, "fixed_income": 30}
 DEFAULT_REGION_TARGETS = {"north_america": 50, "international": 50}
 
@@ -134,6 +138,32 @@ class UserInstrumentPrice(Timestamped, Base):
     price: Mapped[Decimal] = mapped_column(Numeric(18, 6))
 
     __table_args__ = (CheckConstraint("price >= 0", name="price_non_negative"),)
+
+
+class UserInstrumentClassification(Timestamped, Base):
+    """A user's own classification of a symbol; seen by that user only, never written to the catalogue.
+
+    It wins over the catalogue's for that user's analysis (like a user price). ``instrument_type``
+    NULL keeps the catalogue's type; ``note`` says why the user changed it.
+    """
+
+    __tablename__ = "user_instrument_classifications"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    symbol: Mapped[str] = mapped_column(
+        ForeignKey("instruments.symbol", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    instrument_type: Mapped[str | None] = mapped_column(String(20))
+    allocation_asset_class: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    allocation_regions: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    allocation_sectors: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(_in("instrument_type", tuple(InstrumentType)), name="instrument_type_known"),
+        CheckConstraint(
+            f"note IS NULL OR char_length(note) <= {USER_CLASSIFICATION_NOTE_MAX}", name="note_length"
+        ),
+    )
 
 
 class Account(Timestamped, Base):
@@ -237,3 +267,51 @@ class JobEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (Index("ix_job_events_job_id_id", "job_id", "id"),)
+
+
+class AiDecision(Base):
+    """One agent run of a job (the audit trail): which model and prompt saw what, and what came of it.
+
+    Written once and never updated, so it has no ``updated_at``. ``input_sha256`` lets two runs on
+    the same input be matched without storing the input; ``estimated_cost`` is USD, NULL when the
+    model has no known price; ``guardrails`` is a list of ``{"check", "outcome", "detail"}``.
+    """
+
+    __tablename__ = "ai_decisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    # Indexed by ix_ai_decisions_job_id_created_at (job_id leads).
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    attempt: Mapped[int]
+    agent: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str] = mapped_column(String(200))
+    prompt_version: Mapped[str] = mapped_column(String(50))
+    input_sha256: Mapped[str] = mapped_column(CHAR(64))
+    outcome: Mapped[str] = mapped_column(String(20))
+    output_summary: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    tokens_in: Mapped[int] = mapped_column(server_default=text("0"))
+    tokens_out: Mapped[int] = mapped_column(server_default=text("0"))
+    requests: Mapped[int] = mapped_column(server_default=text("0"))
+    estimated_cost: Mapped[Decimal | None] = mapped_column(Numeric(14, 6))
+    duration_ms: Mapped[Decimal] = mapped_column(Numeric(12, 1))
+    guardrails: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    trace_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(_in("agent", AI_AGENTS), name="agent_known"),
+        CheckConstraint(_in("outcome", AI_OUTCOMES), name="outcome_known"),
+        CheckConstraint("input_sha256 ~ '^[0-9a-f]{64}$'", name="input_sha256_hex"),
+        CheckConstraint("tokens_in >= 0 AND tokens_out >= 0 AND requests >= 0", name="usage_non_negative"),
+        CheckConstraint("estimated_cost IS NULL OR estimated_cost >= 0", name="cost_non_negative"),
+        CheckConstraint("duration_ms >= 0", name="duration_non_negative"),
+        # The API reads these back as an object and a list; a scalar here would break the audit page.
+        CheckConstraint("jsonb_typeof(output_summary) = 'object'", name="output_summary_object"),
+        CheckConstraint("jsonb_typeof(guardrails) = 'array'", name="guardrails_array"),
+        Index("ix_ai_decisions_job_id_created_at", "job_id", "created_at"),
+    )

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
 from alex.db import instruments
-from alex.db.models import Account, Position, UserInstrumentPrice
+from alex.db.models import Account, Position, UserInstrumentClassification, UserInstrumentPrice
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,15 +23,17 @@ class PositionView:
     priced: instruments.PricedInstrument
 
 
-def _with_instrument(user_id: str) -> Select[Position, Decimal]:
+def _with_instrument(user_id: str) -> Select[Position, Decimal, UserInstrumentClassification]:
+    """Positions with their instrument as this user sees it: their own price and classification."""
     return (
-        select(Position, UserInstrumentPrice.price)
+        select(Position, UserInstrumentPrice.price, UserInstrumentClassification)
         .join(Position.account)
         .join(Position.instrument)
         .outerjoin(
             UserInstrumentPrice,
             and_(UserInstrumentPrice.symbol == Position.symbol, UserInstrumentPrice.user_id == user_id),
         )
+        .outerjoin(UserInstrumentClassification, instruments.user_classification_join(user_id))
         .options(contains_eager(Position.instrument))
         .where(Account.user_id == user_id)
     )
@@ -39,8 +41,8 @@ def _with_instrument(user_id: str) -> Select[Position, Decimal]:
 
 def _views(rows: Any) -> list[PositionView]:
     return [
-        PositionView(position, instruments.PricedInstrument(position.instrument, price))
-        for position, price in rows
+        PositionView(position, instruments.PricedInstrument(position.instrument, price, mine))
+        for position, price, mine in rows
     ]
 
 

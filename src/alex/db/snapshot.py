@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
-from alex.db.models import Account, Instrument, Position, User, UserInstrumentPrice
+from alex.db.instruments import effective_classification, user_classification_join
+from alex.db.models import (
+    Account,
+    Instrument,
+    Position,
+    User,
+    UserInstrumentClassification,
+    UserInstrumentPrice,
+)
 from alex.domain.portfolio import models as domain
+from alex.domain.taxonomy import Sector
+
+NO_SECTOR: Final = {Sector.OTHER.value: Decimal(100)}
+"""What a user's classification without sectors (allowed when it holds no equity) counts as.
+
+``other`` is not an industry, so no sector rule reads anything into it; an empty map would
+instead mark the holding as still needing classification, although its owner classified it.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,42 +52,55 @@ def _percentages(allocation: dict[str, Any]) -> dict[str, Decimal]:
     return {key: Decimal(str(value)) for key, value in allocation.items()}
 
 
-def to_domain_instrument(instrument: Instrument, user_price: Decimal | None) -> domain.Instrument:
+def to_domain_instrument(
+    instrument: Instrument,
+    user_price: Decimal | None,
+    user_classification: UserInstrumentClassification | None = None,
+) -> domain.Instrument:
+    # The user's own price and classification win for this user; the catalogue is never changed.
+    classification = effective_classification(instrument, user_classification)
+    sectors = _percentages(classification.sectors)
+    if user_classification is not None and not sectors:
+        sectors = dict(NO_SECTOR)
     return domain.Instrument(
         symbol=instrument.symbol,
         name=instrument.name,
-        instrument_type=instrument.instrument_type or "unknown",
-        # The user's own price wins for this user; the catalogue is never changed by it.
+        instrument_type=classification.instrument_type or "unknown",
         price=user_price if user_price is not None else instrument.current_price,
-        allocation_asset_class=_percentages(instrument.allocation_asset_class),
-        allocation_regions=_percentages(instrument.allocation_regions),
-        allocation_sectors=_percentages(instrument.allocation_sectors),
+        allocation_asset_class=_percentages(classification.asset_class),
+        allocation_regions=_percentages(classification.regions),
+        allocation_sectors=sectors,
         expense_ratio=instrument.expense_ratio,
-        unclassified=instrument.classification_status == "unclassified",
+        unclassified=not classification.classified,
     )
 
 
 async def load(session: AsyncSession, *, user_id: str) -> PortfolioSnapshot | None:
-    """The user's profile, accounts, positions and instruments (one query for the holdings)."""
+    """The user's profile, accounts, positions and instruments (one query for the holdings).
+
+    Each instrument is as this user sees it: their own price and classification over the
+    catalogue's, so the analysis, the charts and the tagger step agree on what is classified.
+    """
     user = await session.get(User, user_id)
     if user is None:
         return None
     rows = (
         await session.execute(
-            select(Account, Position, UserInstrumentPrice.price)
+            select(Account, Position, UserInstrumentPrice.price, UserInstrumentClassification)
             .outerjoin(Position, Position.account_id == Account.id)
             .outerjoin(Instrument, Instrument.symbol == Position.symbol)
             .outerjoin(
                 UserInstrumentPrice,
                 and_(UserInstrumentPrice.symbol == Position.symbol, UserInstrumentPrice.user_id == user_id),
             )
+            .outerjoin(UserInstrumentClassification, user_classification_join(user_id))
             .options(contains_eager(Position.instrument))
             .where(Account.user_id == user_id)
             .order_by(Account.created_at, Account.id, Position.symbol)
         )
     ).all()
     accounts: dict[Any, tuple[Account, list[domain.Position]]] = {}
-    for account, position, user_price in rows:
+    for account, position, user_price, user_classification in rows:
         _, held = accounts.setdefault(account.id, (account, []))
         if position is not None:
             held.append(
@@ -79,7 +108,7 @@ async def load(session: AsyncSession, *, user_id: str) -> PortfolioSnapshot | No
                     id=str(position.id),
                     symbol=position.symbol,
                     quantity=position.quantity,
-                    instrument=to_domain_instrument(position.instrument, user_price),
+                    instrument=to_domain_instrument(position.instrument, user_price, user_classification),
                 )
             )
     portfolio = domain.Portfolio(

@@ -20,6 +20,7 @@ EventKind = Literal[
     "step_started",
     "step_finished",
     "step_failed",
+    "step_progress",
     "job_retrying",
     "job_completed",
     "job_failed",

@@ -1,4 +1,4 @@
-"""Analysis jobs of the signed-in user: start one, list them, read one, follow its progress."""
+"""Analysis jobs of the signed-in user: start one, list them, read one, follow its progress, audit it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from fastapi import APIRouter, Header, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from alex.api.deps import ContextDep, CurrentUser, OwnedJob, SessionDep
-from alex.api.schemas import AnalyzeRequest, AnalyzeResponse, JobList, JobPublic
-from alex.db import jobs
+from alex.api.schemas import AiDecisionPublic, AnalyzeRequest, AnalyzeResponse, JobAudit, JobList, JobPublic
+from alex.db import ai_decisions, jobs
 from alex.db.engine import Database
 from alex.jobs import events, queue
 
@@ -61,6 +61,18 @@ async def list_jobs(
 @router.get("/jobs/{job_id}")
 async def get_job(job: OwnedJob) -> JobPublic:
     return JobPublic.model_validate(job)
+
+
+@router.get("/jobs/{job_id}/audit")
+async def job_audit(job: OwnedJob, session: SessionDep) -> JobAudit:
+    """The explained decisions behind a job: one row per agent run, with the model, prompt version,
+    input hash, guardrail outcomes, tokens and cost.
+
+    Oldest first, every attempt's runs included; a job that ran without a model lists the offline
+    writer's sections (model ``"offline"``). Another user's job is not found (404).
+    """
+    decisions = await ai_decisions.for_job(session, job_id=job.id)
+    return JobAudit(job_id=job.id, decisions=[AiDecisionPublic.model_validate(row) for row in decisions])
 
 
 def _frame(event: events.Event) -> str:

@@ -1,97 +1,28 @@
-"""Grounding check: every dollar amount and percentage in a text must be one of the computed facts.
+"""Grounding against one analysis: the facts a writer may quote and the tickers it may name.
 
-A quantity is *grounded* when some fact, rounded to the precision the text shows, equals it:
-"$253,568" matches the fact 253,567.90, "83.1%" matches 83.06, "$1.2 million" matches
-1,234,567 (precision: a hundred thousand). Rounding either way is accepted (a fact within half
-a unit of the shown last digit), signs are ignored (texts say "below"/"above" instead), and
-percentage points are checked against differences of percentages (drift, glide-path gaps).
-The offline writers are tested against this check; the guardrails apply it to model output.
+``alex.guardrails.grounding`` checks a text against a ``FactIndex`` and a set of allowed
+tickers; this module builds both from ``AnalysisFacts``. The offline writers are tested
+against it, and the model writers' validators apply it to every text a model returns.
 
 Facts are the numbers held in ``AnalysisFacts`` plus the numbers inside the sentences the
 analytics themselves wrote (rule rationales, rebalancing notes, chart descriptions, warnings):
 those were formatted from computed values too, some of which (e.g. a fee in dollars a year)
-are not kept as separate fields.
+are not kept as separate fields. Percentage points are checked against differences of
+percentages (drift, glide-path gaps). The allowed tickers are the person's own: every
+position in every account and every symbol the rebalancing plan trades.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
-from typing import Final
 
 from alex.agents.facts import AnalysisFacts, safe_income
 from alex.domain.charts.retirement_chart import retirement_fan_chart
 from alex.domain.retirement.models import DEFAULT_WITHDRAWAL_RATE
 from alex.domain.retirement.simulation import SAFE_WITHDRAWAL_SUCCESS
-
-
-class Kind(StrEnum):
-    MONEY = "money"
-    PERCENT = "percent"
-    POINTS = "points"
-
-
-@dataclass(frozen=True, slots=True)
-class Quantity:
-    """A number found in a text: ``value`` (unsigned) shown to the nearest ``quantum``."""
-
-    text: str
-    kind: Kind
-    value: Decimal
-    quantum: Decimal
-
-
-_NUMBER: Final = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
-_MONEY: Final = re.compile(rf"\$\s?{_NUMBER}(?:\s?(million|billion|thousand|[mkb])\b)?", re.IGNORECASE)
-_POINTS: Final = re.compile(rf"(?<![\d.,]){_NUMBER}\s?(?:percentage points?|pp\b)", re.IGNORECASE)
-_PERCENT: Final = re.compile(rf"(?<![\d.,$]){_NUMBER}\s?(?:%|percent\b)", re.IGNORECASE)
-_SCALE: Final = {
-    "thousand": Decimal(10) ** 3,
-    "k": Decimal(10) ** 3,
-    "million": Decimal(10) ** 6,
-    "m": Decimal(10) ** 6,
-    "billion": Decimal(10) ** 9,
-    "b": Decimal(10) ** 9,
-}
-
-
-def extract_quantities(text: str) -> list[Quantity]:
-    """Dollar amounts, percentages and percentage-point differences in ``text``, in order."""
-    found = [
-        *_matches(_MONEY, text, Kind.MONEY),
-        *_matches(_POINTS, text, Kind.POINTS),
-        *_matches(_PERCENT, text, Kind.PERCENT),
-    ]
-    return [quantity for _, quantity in sorted(found, key=lambda item: item[0])]
-
-
-def _matches(pattern: re.Pattern[str], text: str, kind: Kind) -> Iterator[tuple[int, Quantity]]:
-    for match in pattern.finditer(text):
-        whole, fraction = match.group(1), match.group(2)
-        scale = _SCALE[match.group(3).lower()] if kind is Kind.MONEY and match.group(3) else Decimal(1)
-        digits = Decimal(f"{whole.replace(',', '')}.{fraction or '0'}")
-        quantum = Decimal(1).scaleb(-len(fraction or "")) * scale
-        yield match.start(), Quantity(text=match.group(0), kind=kind, value=digits * scale, quantum=quantum)
-
-
-@dataclass(frozen=True, slots=True)
-class FactIndex:
-    """The unsigned fact values of each kind, sorted, for range look-ups."""
-
-    money: tuple[Decimal, ...]
-    percent: tuple[Decimal, ...]
-    points: tuple[Decimal, ...]
-
-    def supports(self, quantity: Quantity) -> bool:
-        """True when a fact lies within half a shown unit of the quantity."""
-        values = {Kind.MONEY: self.money, Kind.PERCENT: self.percent, Kind.POINTS: self.points}[quantity.kind]
-        half = quantity.quantum / 2
-        index = bisect_left(values, quantity.value - half)
-        return index < len(values) and values[index] <= quantity.value + half
+from alex.guardrails.grounding import FactIndex, GroundingReport, Kind, Quantity, check, extract_quantities
 
 
 def ungrounded(text: str, facts: AnalysisFacts | FactIndex) -> list[Quantity]:
@@ -102,14 +33,42 @@ def ungrounded(text: str, facts: AnalysisFacts | FactIndex) -> list[Quantity]:
 
 def fact_index(facts: AnalysisFacts) -> FactIndex:
     """Every number the writers may quote, by kind."""
-    by_kind: dict[Kind, set[Decimal]] = {kind: set() for kind in Kind}
-    for kind, value in (*_portfolio_facts(facts), *_retirement_facts(facts), *_sentence_facts(facts)):
-        by_kind[kind].add(abs(value))
-    return FactIndex(
-        money=tuple(sorted(by_kind[Kind.MONEY])),
-        percent=tuple(sorted(by_kind[Kind.PERCENT])),
-        points=tuple(sorted(by_kind[Kind.POINTS])),
-    )
+    return FactIndex.of((*_portfolio_facts(facts), *_retirement_facts(facts), *_sentence_facts(facts)))
+
+
+def allowed_tickers(facts: AnalysisFacts) -> frozenset[str]:
+    """The symbols a text about this analysis may name: holdings, positions and rebalancing trades."""
+    symbols = {holding.symbol for holding in facts.holdings}
+    symbols.update(p.symbol for account in facts.portfolio.accounts for p in account.positions)
+    symbols.update(trade.symbol for trade in facts.analysis.rebalance.trades)
+    return frozenset(symbol.upper() for symbol in symbols)
+
+
+@dataclass(frozen=True, slots=True)
+class Grounder:
+    """One analysis's fact index and ticker sets, built once and reused for every text checked."""
+
+    index: FactIndex
+    allowed: frozenset[str]
+    known: frozenset[str]
+
+    @classmethod
+    def for_facts(cls, facts: AnalysisFacts, *, known_tickers: Collection[str]) -> Grounder:
+        """``known_tickers``: the catalogue's symbols, so that a bare "TSLA" is recognised."""
+        return cls(
+            index=fact_index(facts),
+            allowed=allowed_tickers(facts),
+            known=frozenset(symbol.upper() for symbol in known_tickers),
+        )
+
+    def check(self, text: str) -> GroundingReport:
+        """The figures and tickers in ``text`` that this analysis does not support."""
+        return check(text, self.index, allowed_tickers=self.allowed, known_tickers=self.known)
+
+
+def check_text(text: str, facts: AnalysisFacts, *, known_tickers: Collection[str]) -> GroundingReport:
+    """Check one text (builds the index: use a ``Grounder`` to check several against one analysis)."""
+    return Grounder.for_facts(facts, known_tickers=known_tickers).check(text)
 
 
 _Fact = tuple[Kind, Decimal]

@@ -1,0 +1,355 @@
+"""One guarded agent run: limits, retries, validation, fallback decision, span and audit row.
+
+Every model-backed agent (tagger, reporter, charter, retirement writer) runs through
+``run_guarded``. The agent's own output validators re-ask (``ModelRetry``) when an output is
+ungrounded or malformed; this module bounds the run (per-run ``UsageLimits`` within the job's
+budget, an overall deadline), turns every way a run can fail into a recorded reason instead of an
+exception, and writes the audit row: model, prompt version, input hash, outcome (passed /
+re-asked / fell back and why), tokens, estimated cost, duration and trace id. The caller decides
+what falling back means (the offline writer's section, or leaving an instrument unclassified).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Generic, Literal, Protocol, TypeGuard, TypeVar
+
+import structlog
+from pydantic_ai import Agent, RunContext, capture_run_messages
+from pydantic_ai.exceptions import ModelAPIError, RunTimedOut, UnexpectedModelBehavior, UsageLimitExceeded
+from pydantic_ai.messages import (
+    AgentStreamEvent,
+    ModelMessage,
+    ModelRequest,
+    PartDeltaEvent,
+    ModelRequestPart,
+    RetryFeedbackPart,
+    RetryPromptPart,
+    TextPartDelta,
+    ToolCallPartDelta,
+    ToolReturnPart,
+)
+from pydantic_ai.models import Model
+from pydantic_ai.settings import ModelSettings
+from pydantic_ai.usage import RunUsage
+
+from alex.agents.budget import JobBudget
+from alex.agents.models import RetryingModel, RetryPolicy
+from alex.agents.prompts import Prompt
+from alex.db import ai_decisions
+from alex.db.engine import Database
+from alex.observability.tracing import agent_span, trace_id_of
+
+log = structlog.get_logger(__name__)
+
+OutputT = TypeVar("OutputT")
+Outcome = Literal["passed", "re_asked", "fell_back", "failed"]
+DETAIL_MAX = 500
+PROGRESS_EVERY = 1000
+"""Characters of streamed output between two progress reports."""
+Progress = Callable[[int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class GuardrailEvent:
+    """One guardrail's verdict on a run, as stored in the audit row."""
+
+    check: str
+    """input, schema, grounding, sections, size, usage, budget, transport, deadline, error"""
+    outcome: str
+    """neutralised, re_asked, truncated, fell_back"""
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"check": self.check, "outcome": self.outcome, "detail": self.detail[:DETAIL_MAX]}
+
+
+class HasEvents(Protocol):
+    """Deps of a guarded agent: validators append their verdicts here."""
+
+    events: list[GuardrailEvent]
+
+
+D = TypeVar("D", bound=HasEvents)
+
+
+@dataclass(slots=True)
+class JobContext:
+    """What every agent run of one job shares."""
+
+    job_id: uuid.UUID
+    user_id: str
+    attempt: int
+    database: Database
+    budget: JobBudget
+    known_tickers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class AgentCall:
+    """Which agent runs on what, with which model and prompt."""
+
+    name: str
+    model_name: str
+    model: Model
+    prompt: Prompt
+    retry: RetryPolicy
+    settings: ModelSettings
+    """Per request: the SDK's own retries off (``RetryingModel`` retries), the per-call timeout."""
+    deadline_seconds: float
+    subject: str | None = None
+
+
+@dataclass(slots=True)
+class Guarded(Generic[OutputT]):
+    """A run's result: the output, or ``None`` with the reason to fall back."""
+
+    output: OutputT | None
+    reason: str | None
+    outcome: Outcome
+    events: list[GuardrailEvent] = field(default_factory=list)
+    usage: RunUsage = field(default_factory=RunUsage)
+
+
+def input_hash(instructions: str, user_prompt: str) -> str:
+    """SHA-256 of exactly what the model was given (so two runs on the same input can be matched)."""
+    return hashlib.sha256(f"{instructions}\n\x1e\n{user_prompt}".encode()).hexdigest()
+
+
+async def run_guarded(
+    agent: Agent[D, OutputT],
+    call: AgentCall,
+    *,
+    job: JobContext,
+    user_prompt: str,
+    deps: D,
+    summarise: Callable[[OutputT], tuple[dict[str, Any], str | None]],
+    input_events: Sequence[GuardrailEvent] = (),
+    progress: Progress | None = None,
+) -> Guarded[OutputT]:
+    """Run one agent within its limits and record it; never raises for a model's misbehaviour.
+
+    With ``progress``, responses are streamed: the per-call timeout then bounds each wait for the
+    next chunk instead of the whole answer (a slow local model writing steadily is not cut off),
+    and ``progress`` hears how much has been written every ``PROGRESS_EVERY`` characters.
+    """
+    deps.events.extend(input_events)
+    usage = RunUsage()
+    started = time.perf_counter()
+    output: OutputT | None = None
+    reason: str | None = None
+    model = RetryingModel(call.model, call.retry)
+    with agent_span(call.name, job_id=str(job.job_id), subject=call.subject) as span:
+        trace_id = trace_id_of(span)
+        if (spent := job.budget.exhausted()) is not None:
+            reason = spent
+            deps.events.append(GuardrailEvent("budget", "fell_back", spent))
+            messages: list[ModelMessage] = []
+        else:
+            with capture_run_messages() as messages:
+                try:
+                    result = await agent.run(
+                        user_prompt,
+                        deps=deps,
+                        model=model,
+                        model_settings=call.settings,
+                        usage_limits=job.budget.limits(),
+                        usage=usage,
+                        timeout=call.deadline_seconds,
+                        event_stream_handler=None if progress is None else _reporter(progress),
+                    )
+                    output = result.output
+                except Exception as exc:  # every failure becomes a recorded, flagged fallback
+                    reason, check = _failure(exc, call)
+                    deps.events.append(GuardrailEvent(check, "fell_back", reason))
+                    log.warning("agent_fell_back", agent=call.name, reason=reason, error=type(exc).__name__)
+            job.budget.charge(usage)
+    events = [*deps.events, *_schema_reasks(messages)]
+    if model.attempts_made > max(usage.requests, 1):
+        events.append(
+            GuardrailEvent(
+                "transport", "retried", f"{model.attempts_made} calls for {usage.requests} requests"
+            )
+        )
+    reasked = any(True for _ in _reasks(messages))
+    outcome: Outcome = "fell_back" if output is None else ("re_asked" if reasked else "passed")
+    summary, rationale = summarise(output) if output is not None else ({"fallback": reason}, None)
+    await _record(
+        job,
+        call,
+        outcome=outcome,
+        digest=input_hash(call.prompt.text, user_prompt),
+        summary=summary,
+        rationale=rationale,
+        usage=usage,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        events=events,
+        trace_id=trace_id,
+    )
+    return Guarded(output=output, reason=reason, outcome=outcome, events=events, usage=usage)
+
+
+async def record_offline(
+    job: JobContext,
+    *,
+    agent: str,
+    subject: str | None,
+    digest: str,
+    summary: dict[str, Any],
+    duration_ms: float,
+) -> None:
+    """The audit row of a section the offline writer produced because no model is configured."""
+    await ai_decisions_add(
+        job,
+        ai_decisions.NewDecision(
+            job_id=job.job_id,
+            user_id=job.user_id,
+            attempt=job.attempt,
+            agent=agent,
+            subject=subject,
+            model="offline",
+            prompt_version="offline",
+            input_sha256=digest,
+            outcome="passed",
+            output_summary=summary,
+            rationale=None,
+            tokens_in=0,
+            tokens_out=0,
+            requests=0,
+            estimated_cost=None,
+            duration_ms=round(duration_ms, 1),
+            guardrails=[],
+            trace_id=None,
+        ),
+    )
+
+
+async def ai_decisions_add(job: JobContext, decision: ai_decisions.NewDecision) -> None:
+    async with job.database.session() as session:
+        await ai_decisions.add(session, decision)
+        await session.commit()
+
+
+async def _record(
+    job: JobContext,
+    call: AgentCall,
+    *,
+    outcome: Outcome,
+    digest: str,
+    summary: dict[str, Any],
+    rationale: str | None,
+    usage: RunUsage,
+    duration_ms: float,
+    events: Sequence[GuardrailEvent],
+    trace_id: str | None,
+) -> None:
+    cost: Decimal | None = usage.cost
+    await ai_decisions_add(
+        job,
+        ai_decisions.NewDecision(
+            job_id=job.job_id,
+            user_id=job.user_id,
+            attempt=job.attempt,
+            agent=call.name,
+            subject=call.subject,
+            model=call.model_name,
+            prompt_version=call.prompt.version,
+            input_sha256=digest,
+            outcome=outcome,
+            output_summary=summary,
+            rationale=rationale,
+            tokens_in=usage.input_tokens,
+            tokens_out=usage.output_tokens,
+            requests=usage.requests,
+            estimated_cost=cost,
+            duration_ms=round(duration_ms, 1),
+            guardrails=[event.as_dict() for event in events],
+            trace_id=trace_id,
+        ),
+    )
+
+
+def _reporter(
+    progress: Progress,
+) -> Callable[[RunContext[Any], AsyncIterable[AgentStreamEvent]], Awaitable[None]]:
+    written = 0
+
+    async def handle(ctx: RunContext[Any], stream: AsyncIterable[AgentStreamEvent]) -> None:
+        nonlocal written
+        async for event in stream:
+            if not isinstance(event, PartDeltaEvent):
+                continue
+            delta = event.delta
+            if isinstance(delta, TextPartDelta):
+                size = len(delta.content_delta)
+            elif isinstance(delta, ToolCallPartDelta) and isinstance(delta.args_delta, str):
+                size = len(delta.args_delta)
+            else:
+                continue
+            before, written = written, written + size
+            if written // PROGRESS_EVERY > before // PROGRESS_EVERY:
+                await progress(written)
+
+    return handle
+
+
+def _failure(exc: Exception, call: AgentCall) -> tuple[str, str]:
+    """A reason for the audit row and the job's warnings (no stack traces, no secrets), and its check."""
+    if isinstance(exc, UsageLimitExceeded):
+        return f"usage limit reached: {exc.message}", "usage"
+    if isinstance(exc, ModelAPIError):
+        return (
+            f"the model could not be reached after {call.retry.attempts} attempts ({type(exc).__name__})",
+            ("transport"),
+        )
+    if isinstance(exc, UnexpectedModelBehavior):
+        return f"no valid output after re-asking: {exc.message}", "schema"
+    if isinstance(exc, TimeoutError | RunTimedOut):
+        return f"no answer within {call.deadline_seconds:g} s", "deadline"
+    return f"the run failed ({type(exc).__name__})", "error"
+
+
+Reask = RetryFeedbackPart | RetryPromptPart | ToolReturnPart
+
+
+def _reasks(messages: Sequence[ModelMessage]) -> Iterator[Reask]:
+    """The parts of the conversation that asked the model again (validation errors, ModelRetry)."""
+    for message in messages:
+        if isinstance(message, ModelRequest):
+            for part in message.parts:
+                if _is_reask(part):
+                    yield part
+
+
+def _is_reask(part: ModelRequestPart) -> TypeGuard[Reask]:
+    # An unusable response is answered with feedback; a retried tool call (output tools included)
+    # with its tool return marked retried.
+    return isinstance(part, RetryFeedbackPart | RetryPromptPart) or (
+        isinstance(part, ToolReturnPart) and part.outcome in ("retried", "failed")
+    )
+
+
+def _schema_reasks(messages: Sequence[ModelMessage]) -> list[GuardrailEvent]:
+    """Re-asks pydantic-ai made itself because the output did not match the schema.
+
+    Those carry pydantic's error list; our validators' re-asks carry a sentence and are already
+    recorded by the validators themselves.
+    """
+    events: list[GuardrailEvent] = []
+    for part in _reasks(messages):
+        if isinstance(part.content, list):
+            problems = "; ".join(_error(error) for error in part.content[:3])
+            events.append(GuardrailEvent("schema", "re_asked", problems))
+    return events
+
+
+def _error(error: object) -> str:
+    if not isinstance(error, Mapping):
+        return str(error)[:200]
+    where = ".".join(str(x) for x in error.get("loc", ())) or "output"
+    return f"{where}: {error.get('msg', '')}"

@@ -1,0 +1,54 @@
+"""The retirement writer agent: explains the Monte Carlo result, the income gap and what closes it.
+
+Every figure comes from the simulation already run; the model's text is re-asked when it cites
+one that does not, and cut at a section boundary when too long.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_ai import Agent, RunContext
+from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
+
+from alex.agents.checks import WriterDeps, capped, require_grounded
+from alex.agents.outputs import CONTENT_MAX, RetirementOutput
+from alex.agents.prompts import load
+
+TASK: Final = "Explain this retirement projection to the person it belongs to."
+
+
+class RetirementDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    analysis: str = Field(min_length=100, max_length=4 * CONTENT_MAX, description="markdown")
+
+
+def build(*, prompted: bool, output_retries: int) -> Agent[WriterDeps, RetirementDraft]:
+    output: OutputSpec[RetirementDraft] = (
+        PromptedOutput(RetirementDraft) if prompted else ToolOutput(RetirementDraft, name="final_analysis")
+    )
+    agent = Agent[WriterDeps, RetirementDraft](
+        output_type=output,
+        deps_type=WriterDeps,
+        instructions=load("retirement").text,
+        name="retirement",
+        retries={"output": output_retries},
+    )
+
+    @agent.output_validator
+    def validate(ctx: RunContext[WriterDeps], draft: RetirementDraft) -> RetirementDraft:
+        analysis = capped(ctx.deps, draft.analysis, what="retirement analysis")
+        require_grounded(ctx.deps, [analysis])
+        return draft.model_copy(update={"analysis": analysis})
+
+    return agent
+
+
+def finish(draft: RetirementDraft, *, model_name: str) -> RetirementOutput:
+    return RetirementOutput(analysis=draft.analysis, generated_by=model_name)
+
+
+def summarise(draft: RetirementDraft) -> tuple[dict[str, Any], str | None]:
+    return {"characters": len(draft.analysis)}, None

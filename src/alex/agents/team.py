@@ -1,0 +1,274 @@
+"""The agent team of one worker: each agent on its configured model, or offline.
+
+``Team.write`` produces one payload section. With a model it runs the agent through the
+guardrails; when the run falls back (invalid, ungrounded, over budget, unreachable) the offline
+writer's section is used instead, marked ``fallback`` with the reason, and the job gets a
+warning. Offline sections get an audit row too, so the audit trail explains every section.
+Sections that passed carry their guardrail verdicts (``flagged`` when any fired, e.g. a
+neutralised account name or a report cut to length).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from pydantic_ai import Agent
+from pydantic_ai.models import Model
+
+from alex.agents import briefs, charter, reporter, retirement, tagger
+from alex.agents.checks import WriterDeps
+from alex.agents.facts import AnalysisFacts
+from alex.agents.grounding import Grounder
+from alex.agents.guarded import (
+    AgentCall,
+    Guarded,
+    GuardrailEvent,
+    JobContext,
+    Progress,
+    input_hash,
+    record_offline,
+    run_guarded,
+)
+from alex.agents.models import (
+    AGENTS,
+    OFFLINE,
+    build_model,
+    model_settings,
+    retry_policy,
+    uses_prompted_output,
+)
+from alex.agents.outputs import charts_payload, report_payload, retirement_payload
+from alex.agents.prompts import load
+from alex.agents.writers import OFFLINE as OFFLINE_WRITERS
+from alex.jobs import events as jobs_events
+from alex.observability.tracing import configure_tracing
+from alex.settings import Settings
+
+Section = dict[str, Any]
+DEADLINE_SHARE: Final = 0.8
+"""A model run gets this share of the step timeout, so falling back still fits inside the step."""
+_WARNINGS: Final = {
+    "neutralised": "Text that looked like an instruction to the AI was withheld from it ({detail}).",
+    "truncated": "The {agent} section was shortened to fit its length limit.",
+}
+
+
+@dataclass(slots=True)
+class SectionResult:
+    payload: Section
+    provenance: Section
+    """Who wrote it and what the guardrails said: the summary's ``agents`` entry for this section."""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Seat:
+    """One agent's place in the team: its model (``None`` offline) and its built pydantic-ai agent."""
+
+    model_name: str
+    model: Model | None
+    agent: Agent[Any, Any] | None
+
+
+class Team:
+    def __init__(self, settings: Settings, *, models: Mapping[str, Model] | None = None) -> None:
+        """``models`` replaces configured models by agent name (tests, benchmarks)."""
+        self.settings = settings
+        builders: dict[str, Callable[..., Agent[Any, Any]]] = {
+            "tagger": tagger.build,
+            "reporter": reporter.build,
+            "charter": charter.build,
+            "retirement": retirement.build,
+        }
+        self._seats: dict[str, _Seat] = {}
+        for agent in AGENTS:
+            given = (models or {}).get(agent)
+            name = f"{given.system}:{given.model_name}" if given is not None else settings.model_for(agent)
+            model = given if given is not None else (None if name == OFFLINE else build_model(name, settings))
+            built = (
+                None
+                if model is None
+                else builders[agent](
+                    prompted=uses_prompted_output(settings, name),
+                    output_retries=settings.model_output_retries,
+                )
+            )
+            self._seats[agent] = _Seat(model_name=name, model=model, agent=built)
+        if any(seat.model is not None for seat in self._seats.values()):
+            configure_tracing()  # spans, and trace ids in the audit trail
+        self._entered: dict[int, Model] = {}
+
+    async def _ready(self, model: Model) -> None:
+        """Enter a model once, so its HTTP client lives as long as the team, then is closed."""
+        if id(model) not in self._entered:
+            self._entered[id(model)] = model
+            await model.__aenter__()
+
+    async def aclose(self) -> None:
+        entered, self._entered = list(self._entered.values()), {}
+        for model in entered:
+            await model.__aexit__(None, None, None)
+
+    def model_name(self, agent: str) -> str:
+        return self._seats[agent].model_name
+
+    @property
+    def tags(self) -> bool:
+        """Whether a model classifies unknown instruments (offline, they stay unclassified)."""
+        return self._seats["tagger"].model is not None
+
+    async def _call(self, agent: str, *, subject: str | None = None) -> AgentCall:
+        seat = self._seats[agent]
+        assert seat.model is not None
+        await self._ready(seat.model)
+        return AgentCall(
+            name=agent,
+            model_name=seat.model_name,
+            model=seat.model,
+            prompt=load(agent),
+            retry=retry_policy(self.settings),
+            settings=model_settings(self.settings),
+            deadline_seconds=self.settings.job_step_timeout_seconds * DEADLINE_SHARE,
+            subject=subject,
+        )
+
+    async def classify(
+        self, symbol: str, name: str, job: JobContext
+    ) -> Guarded[tagger.InstrumentClassificationWithRationale]:
+        seat = self._seats["tagger"]
+        assert seat.agent is not None, "classify needs a tagger model"
+        prompt, events = briefs.render("instrument", {"symbol": symbol, "name": name}, task=tagger.TASK)
+        return await run_guarded(
+            seat.agent,
+            await self._call("tagger", subject=symbol),
+            job=job,
+            user_prompt=prompt,
+            deps=tagger.TaggerDeps(symbol=symbol),
+            summarise=tagger.summarise,
+            input_events=events,
+        )
+
+    async def write(self, section: str, facts: AnalysisFacts, job: JobContext) -> SectionResult:
+        """One of ``reporter``, ``charter``, ``retirement``: the payload section and its warnings."""
+        seat = self._seats[section]
+        if seat.agent is None:
+            return await self._offline(section, facts, job)
+        tag, data, task, summarise = _brief(section, facts)
+        prompt, events = briefs.render(tag, data, task=task)
+        deps = WriterDeps(
+            facts=facts,
+            grounder=Grounder.for_facts(facts, known_tickers=job.known_tickers),
+            max_chars=self.settings.report_max_chars,
+        )
+        run = await run_guarded(
+            seat.agent,
+            await self._call(section),
+            job=job,
+            user_prompt=prompt,
+            deps=deps,
+            summarise=summarise,
+            input_events=events,
+            progress=_progress(section, job) if self.settings.model_stream else None,
+        )
+        warnings = _warnings(section, run.events)
+        provenance: Section = {
+            "model": seat.model_name,
+            "outcome": run.outcome,
+            "fallback": run.output is None,
+            "fallback_reason": run.reason,
+            "flagged": bool(run.events),
+            "guardrails": [event.as_dict() for event in run.events],
+        }
+        if run.output is None:
+            warnings.append(f"The {section} section was written by the offline writer instead: {run.reason}.")
+            return SectionResult(_marked(_offline_section(section, facts), section), provenance, warnings)
+        return SectionResult(
+            _model_section(section, run.output, facts, seat.model_name), provenance, warnings
+        )
+
+    async def _offline(self, section: str, facts: AnalysisFacts, job: JobContext) -> SectionResult:
+        started = time.perf_counter()
+        latency = self.settings.simulated_model_latency_seconds
+        if latency:
+            await asyncio.sleep(latency)  # development and benchmarks: a stand-in for a model call
+        payload = await asyncio.to_thread(_offline_section, section, facts)
+        await record_offline(
+            job,
+            agent=section,
+            subject=None,
+            digest=input_hash(
+                "offline", json.dumps(briefs.portfolio_facts(facts), sort_keys=True, default=str)
+            ),
+            summary={"characters": len(json.dumps(payload, default=str))},
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+        provenance: Section = {
+            "model": OFFLINE,
+            "outcome": "passed",
+            "fallback": False,
+            "fallback_reason": None,
+            "flagged": False,
+            "guardrails": [],
+        }
+        return SectionResult(payload, provenance)
+
+
+Summarise = Callable[[Any], tuple[dict[str, Any], str | None]]
+
+
+def _brief(section: str, facts: AnalysisFacts) -> tuple[str, Any, str, Summarise]:
+    """A writer's data block name, its data, its task and how its audit row summarises the output."""
+    if section == "reporter":
+        return "portfolio_facts", briefs.portfolio_facts(facts), reporter.TASK, reporter.summarise
+    if section == "charter":
+        return "available_charts", charter.menu(facts), charter.TASK, charter.summarise
+    return "retirement_facts", briefs.retirement_facts(facts), retirement.TASK, retirement.summarise
+
+
+def _progress(section: str, job: JobContext) -> Progress:
+    async def report(characters: int) -> None:
+        await jobs_events.record_best_effort(
+            job.database,
+            job_id=job.job_id,
+            attempt=job.attempt,
+            kind="step_progress",
+            step=section,
+            message=f"{section}: about {characters:,} characters written",
+            data={"characters": characters},
+        )
+
+    return report
+
+
+def _offline_section(section: str, facts: AnalysisFacts) -> Section:
+    writer: Callable[[AnalysisFacts], Section] = getattr(OFFLINE_WRITERS, section)
+    return writer(facts)
+
+
+def _model_section(section: str, output: Any, facts: AnalysisFacts, model_name: str) -> Section:
+    now = datetime.now(UTC)
+    if section == "reporter":
+        return report_payload(reporter.finish(output, model_name=model_name), generated_at=now)
+    if section == "charter":
+        return charts_payload(charter.finish(output, facts=facts, model_name=model_name))
+    return retirement_payload(retirement.finish(output, model_name=model_name), facts=facts, generated_at=now)
+
+
+def _marked(payload: Section, section: str) -> Section:
+    """A fallback report or retirement text says so in its own payload; charts stay a pure chart map."""
+    return payload if section == "charter" else {**payload, "fallback": True}
+
+
+def _warnings(section: str, events: list[GuardrailEvent]) -> list[str]:
+    warnings: list[str] = []
+    for event in events:
+        template = _WARNINGS.get(event.outcome)
+        if template is not None:
+            warnings.append(template.format(agent=section, detail=event.detail))
+    return list(dict.fromkeys(warnings))
