@@ -21,15 +21,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
-SECTIONS = (
-    "Executive Summary",
-    "Portfolio Composition",
-    "Diversification",
-    "Risk Profile",
-    "Retirement Readiness",
-    "Recommendations",
-    "Conclusion",
-)
+from alex.agents.offline.reporter import SECTIONS
 
 Script = Callable[[list[ModelMessage], AgentInfo], ModelResponse]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,10 @@ import pytest
 
 from alex.agents.planner import Planner
 from alex.agents.team import Team
-from alex.db import ai_decisions
+from alex.db import accounts, ai_decisions, positions
 from alex.db.engine import Database
 from alex.db.models import AiDecision, Job
+from alex.domain.charts.validation import validate_charts
 from alex.jobs import events
 from alex.market.prices import CataloguePrices
 from alex.settings import Settings
@@ -259,3 +261,41 @@ async def test_streamed_answers_report_progress_and_count_usage(
     assert progress
     assert progress[0].step == "reporter"
     assert "characters written" in progress[0].message
+
+
+async def test_with_a_bad_model_every_section_still_ends_valid_and_flagged(
+    database: Database, server: OpenAIServer, tmp_path: Path
+) -> None:
+    server.default = lambda request: Chat(content="Sure! Your portfolio looks great, buy more XLE.")
+    job_id = await demo_job(database)
+    async with database.session() as session:  # and an instrument for the tagger to fail on
+        account = await accounts.create(session, user_id="u1", fields={"account_name": "Play money"})
+        await positions.upsert(
+            session, account_id=account.id, symbol="ZZQW", quantity=Decimal(1), as_of_date=None
+        )
+    settings = _settings(tmp_path, server)
+    job = await run_to_end(
+        database, Planner(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id
+    )
+    assert job.status == "completed"
+    assert job.report_payload is not None and job.report_payload["fallback"] is True
+    assert job.retirement_payload is not None and job.retirement_payload["fallback"] is True
+    assert job.charts_payload is not None
+    validate_charts(job.charts_payload)
+    assert job.summary_payload is not None
+    agents = job.summary_payload["agents"]
+    assert {name: (a["fallback"], a["flagged"]) for name, a in agents.items()} == {
+        "reporter": (True, True),
+        "charter": (True, True),
+        "retirement": (True, True),
+    }
+    async with database.session() as session:
+        rows = await ai_decisions.for_job(session, job_id=job.id)
+    assert {(row.agent, row.outcome) for row in rows} == {
+        ("tagger", "fell_back"),
+        ("reporter", "fell_back"),
+        ("charter", "fell_back"),
+        ("retirement", "fell_back"),
+    }
+    assert all(row.requests == settings.model_output_retries + 1 for row in rows)
+    assert any("ZZQW could not be classified" in w for w in job.warnings or [])

@@ -12,11 +12,11 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, ModelRetry, RunContext
-from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
 
 from alex.agents.checks import WriterDeps, require_grounded
 from alex.agents.facts import AnalysisFacts
 from alex.agents.guarded import GuardrailEvent
+from alex.agents.models import new_agent
 from alex.agents.outputs import ChartsOutput, ChartSpec, ChartType
 from alex.agents.prompts import load
 from alex.domain.charts.retirement_chart import retirement_fan_chart
@@ -73,15 +73,13 @@ def menu(facts: AnalysisFacts) -> list[dict[str, Any]]:
 
 
 def build(*, prompted: bool, output_retries: int) -> Agent[WriterDeps, ChartPlan]:
-    output: OutputSpec[ChartPlan] = (
-        PromptedOutput(ChartPlan) if prompted else ToolOutput(ChartPlan, name="final_charts")
-    )
-    agent = Agent[WriterDeps, ChartPlan](
-        output_type=output,
-        deps_type=WriterDeps,
-        instructions=load("charter").text,
+    agent = new_agent(
+        ChartPlan,
+        WriterDeps,
         name="charter",
-        retries={"output": output_retries},
+        instructions=load("charter").text,
+        prompted=prompted,
+        output_retries=output_retries,
     )
 
     @agent.output_validator

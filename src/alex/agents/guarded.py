@@ -16,7 +16,6 @@ import time
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Generic, Literal, Protocol, TypeGuard, TypeVar
 
 import structlog
@@ -26,8 +25,8 @@ from pydantic_ai.messages import (
     AgentStreamEvent,
     ModelMessage,
     ModelRequest,
-    PartDeltaEvent,
     ModelRequestPart,
+    PartDeltaEvent,
     RetryFeedbackPart,
     RetryPromptPart,
     TextPartDelta,
@@ -181,7 +180,10 @@ async def run_guarded(
     summary, rationale = summarise(output) if output is not None else ({"fallback": reason}, None)
     await _record(
         job,
-        call,
+        agent=call.name,
+        subject=call.subject,
+        model=call.model_name,
+        prompt_version=call.prompt.version,
         outcome=outcome,
         digest=input_hash(call.prompt.text, user_prompt),
         summary=summary,
@@ -195,50 +197,33 @@ async def run_guarded(
 
 
 async def record_offline(
-    job: JobContext,
-    *,
-    agent: str,
-    subject: str | None,
-    digest: str,
-    summary: dict[str, Any],
-    duration_ms: float,
+    job: JobContext, *, agent: str, digest: str, summary: dict[str, Any], duration_ms: float
 ) -> None:
     """The audit row of a section the offline writer produced because no model is configured."""
-    await ai_decisions_add(
+    await _record(
         job,
-        ai_decisions.NewDecision(
-            job_id=job.job_id,
-            user_id=job.user_id,
-            attempt=job.attempt,
-            agent=agent,
-            subject=subject,
-            model="offline",
-            prompt_version="offline",
-            input_sha256=digest,
-            outcome="passed",
-            output_summary=summary,
-            rationale=None,
-            tokens_in=0,
-            tokens_out=0,
-            requests=0,
-            estimated_cost=None,
-            duration_ms=round(duration_ms, 1),
-            guardrails=[],
-            trace_id=None,
-        ),
+        agent=agent,
+        subject=None,
+        model="offline",
+        prompt_version="offline",
+        outcome="passed",
+        digest=digest,
+        summary=summary,
+        rationale=None,
+        usage=RunUsage(),
+        duration_ms=duration_ms,
+        events=(),
+        trace_id=None,
     )
-
-
-async def ai_decisions_add(job: JobContext, decision: ai_decisions.NewDecision) -> None:
-    async with job.database.session() as session:
-        await ai_decisions.add(session, decision)
-        await session.commit()
 
 
 async def _record(
     job: JobContext,
-    call: AgentCall,
     *,
+    agent: str,
+    subject: str | None,
+    model: str,
+    prompt_version: str,
     outcome: Outcome,
     digest: str,
     summary: dict[str, Any],
@@ -248,30 +233,30 @@ async def _record(
     events: Sequence[GuardrailEvent],
     trace_id: str | None,
 ) -> None:
-    cost: Decimal | None = usage.cost
-    await ai_decisions_add(
-        job,
-        ai_decisions.NewDecision(
-            job_id=job.job_id,
-            user_id=job.user_id,
-            attempt=job.attempt,
-            agent=call.name,
-            subject=call.subject,
-            model=call.model_name,
-            prompt_version=call.prompt.version,
-            input_sha256=digest,
-            outcome=outcome,
-            output_summary=summary,
-            rationale=rationale,
-            tokens_in=usage.input_tokens,
-            tokens_out=usage.output_tokens,
-            requests=usage.requests,
-            estimated_cost=cost,
-            duration_ms=round(duration_ms, 1),
-            guardrails=[event.as_dict() for event in events],
-            trace_id=trace_id,
-        ),
+    """Write one audit row, in its own transaction (it must outlive a job that later fails)."""
+    decision = ai_decisions.NewDecision(
+        job_id=job.job_id,
+        user_id=job.user_id,
+        attempt=job.attempt,
+        agent=agent,
+        subject=subject,
+        model=model,
+        prompt_version=prompt_version,
+        input_sha256=digest,
+        outcome=outcome,
+        output_summary=summary,
+        rationale=rationale,
+        tokens_in=usage.input_tokens,
+        tokens_out=usage.output_tokens,
+        requests=usage.requests,
+        estimated_cost=usage.cost,
+        duration_ms=round(duration_ms, 1),
+        guardrails=[event.as_dict() for event in events],
+        trace_id=trace_id,
     )
+    async with job.database.session() as session:
+        await ai_decisions.add(session, decision)
+        await session.commit()
 
 
 def _reporter(

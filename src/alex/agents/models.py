@@ -20,9 +20,9 @@ import random
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
-from pydantic_ai import RunContext
+from pydantic_ai import Agent, RunContext
 from pydantic_ai.exceptions import (
     ModelAPIError,
     ModelConnectionError,
@@ -39,12 +39,16 @@ from pydantic_ai.messages import ModelMessage, ModelResponse
 from pydantic_ai.models import Model, ModelRequestParameters, StreamedResponse, infer_model
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.models.wrapper import WrapperModel
+from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
 from pydantic_ai.providers import infer_provider_class
 from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from alex.settings import Settings
+
+OutputT = TypeVar("OutputT")
+DepsT = TypeVar("DepsT")
 
 OFFLINE: Final = "offline"
 OPENAI_COMPATIBLE: Final = "openai-compatible:"
@@ -240,3 +244,27 @@ def check_models(settings: Settings) -> dict[str, str]:
         except ValueError as exc:
             raise ModelConfigurationError(f"the model {name}: unknown provider {provider!r}") from exc
     return models
+
+
+def new_agent(
+    output_type: type[OutputT],
+    deps_type: type[DepsT],
+    *,
+    name: str,
+    instructions: str,
+    prompted: bool,
+    output_retries: int,
+) -> Agent[DepsT, OutputT]:
+    """An agent of the team: typed output by tool call (``final_<name>``) or as JSON asked for in the
+    prompt, re-asked up to ``output_retries`` times when it fails validation. No model: each run
+    names its own (``RetryingModel``), so one agent serves every job of the worker."""
+    output: OutputSpec[OutputT] = (
+        PromptedOutput(output_type) if prompted else ToolOutput(output_type, name=f"final_{name}")
+    )
+    return Agent[DepsT, OutputT](
+        output_type=output,
+        deps_type=deps_type,
+        instructions=instructions,
+        name=name,
+        retries={"output": output_retries},
+    )

@@ -12,9 +12,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, RunContext
-from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
 
 from alex.agents.checks import WriterDeps, capped, require_grounded, require_sections
+from alex.agents.models import new_agent
 from alex.agents.offline.reporter import SECTIONS
 from alex.agents.outputs import CONTENT_MAX, Recommendation, ReportOutput
 from alex.agents.prompts import load
@@ -57,15 +57,13 @@ def holding(ctx: RunContext[WriterDeps], symbol: str) -> dict[str, Any]:
 
 
 def build(*, prompted: bool, output_retries: int) -> Agent[WriterDeps, ReportDraft]:
-    output: OutputSpec[ReportDraft] = (
-        PromptedOutput(ReportDraft) if prompted else ToolOutput(ReportDraft, name="final_report")
-    )
-    agent = Agent[WriterDeps, ReportDraft](
-        output_type=output,
-        deps_type=WriterDeps,
-        instructions=instructions(),
+    agent = new_agent(
+        ReportDraft,
+        WriterDeps,
         name="reporter",
-        retries={"output": output_retries},
+        instructions=instructions(),
+        prompted=prompted,
+        output_retries=output_retries,
     )
 
     if not prompted:  # a model asked for JSON in the prompt may not support tools at all

@@ -10,9 +10,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, RunContext
-from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
 
 from alex.agents.checks import WriterDeps, capped, require_grounded
+from alex.agents.models import new_agent
 from alex.agents.outputs import CONTENT_MAX, RetirementOutput
 from alex.agents.prompts import load
 
@@ -26,15 +26,13 @@ class RetirementDraft(BaseModel):
 
 
 def build(*, prompted: bool, output_retries: int) -> Agent[WriterDeps, RetirementDraft]:
-    output: OutputSpec[RetirementDraft] = (
-        PromptedOutput(RetirementDraft) if prompted else ToolOutput(RetirementDraft, name="final_analysis")
-    )
-    agent = Agent[WriterDeps, RetirementDraft](
-        output_type=output,
-        deps_type=WriterDeps,
-        instructions=load("retirement").text,
+    agent = new_agent(
+        RetirementDraft,
+        WriterDeps,
         name="retirement",
-        retries={"output": output_retries},
+        instructions=load("retirement").text,
+        prompted=prompted,
+        output_retries=output_retries,
     )
 
     @agent.output_validator

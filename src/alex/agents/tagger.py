@@ -17,9 +17,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_ai import Agent
-from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
 
 from alex.agents.guarded import GuardrailEvent
+from alex.agents.models import new_agent
 from alex.agents.prompts import load
 from alex.domain.taxonomy import AllocationError, AssetClass, InstrumentType, Region, Sector, check_allocation
 
@@ -74,17 +74,13 @@ class InstrumentClassificationWithRationale(BaseModel):
 
 
 def build(*, prompted: bool, output_retries: int) -> Agent[TaggerDeps, InstrumentClassificationWithRationale]:
-    output: OutputSpec[InstrumentClassificationWithRationale] = (
-        PromptedOutput(InstrumentClassificationWithRationale)
-        if prompted
-        else ToolOutput(InstrumentClassificationWithRationale, name="final_classification")
-    )
-    return Agent[TaggerDeps, InstrumentClassificationWithRationale](
-        output_type=output,
-        deps_type=TaggerDeps,
-        instructions=load("tagger").text,
+    return new_agent(
+        InstrumentClassificationWithRationale,
+        TaggerDeps,
         name="tagger",
-        retries={"output": output_retries},
+        instructions=load("tagger").text,
+        prompted=prompted,
+        output_retries=output_retries,
     )
 
 

@@ -201,7 +201,6 @@ class Team:
         await record_offline(
             job,
             agent=section,
-            subject=None,
             digest=input_hash(
                 "offline", json.dumps(briefs.portfolio_facts(facts), sort_keys=True, default=str)
             ),

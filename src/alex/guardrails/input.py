@@ -444,7 +444,7 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 rf"{'|'.join(DATA_TAGS)}|untrusted\w*|trusted\w*|important|override|secret|hidden|policy|rules?)"
                 r"\b[^<>\n]{0,80}>",
                 r"\]\]>|<!\[CDATA\[",
-                r"(?:`{3,}|~{3,})[ \t]*(?:[\w-]{1,12}[ \t]*\n[ \t]*)?(?:system|assistant|developer|user|human|"
+                r"(?:(?<!`)`{3,}+|(?<!~)~{3,}+)[ \t]*(?:[\w-]{1,12}[ \t]*\n[ \t]*)?(?:system|assistant|developer|user|human|"
                 r"instructions?|prompt|admin|end)\b",
                 r"\bend\s+of\s+(?:data|input|user\s+(?:input|data|text|content|message)|context|document|file|text|"
                 r"content|portfolio(?:\s+data)?|facts|untrusted\s+\w+|tool\s+(?:output|result))\b",
@@ -500,7 +500,11 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
 )
 _FLAGS: Final = re.IGNORECASE | re.MULTILINE
 _PATTERNS: Final = tuple((family, re.compile(pattern, _FLAGS)) for family, pattern in _FAMILIES)
-# The phrase families, also tried on rot13 and on letters-only text: text that decodes to English words.
+# The phrase families, also tried on rot13 text, but only when it holds one of these words (a cheap test).
+_ROT13_HINT: Final = re.compile(
+    r"\b(?:ignore|disregard|forget|instructions?|prompt|system|developer|pretend|jailbreak|you|your|reveal)\b",
+    re.IGNORECASE,
+)
 _PHRASE_FAMILIES: Final = ("ignore_instructions", "system_prompt_request", "persona_override", "new_instructions")
 
 # Letters only, separators removed: catches "I-G-N-O-R-E", "i g n o r e  a l l …", "ig.nore". Only long,
@@ -680,10 +684,11 @@ def _find(text: str, *, decode: bool = True) -> list[_Hit]:
             if _ESCAPE.search(text, start, end):
                 hits.append(_Hit(start, end, "encoded_payload", _excerpt(f"escaped: {hit.excerpt}")))
     rot13 = codecs.encode(text, "rot13")
-    hits += (
-        _Hit(h.start, h.end, "encoded_payload", _excerpt(f"rot13: {h.excerpt}"))
-        for h in _match(rot13, _PHRASE_FAMILIES)
-    )
+    if _ROT13_HINT.search(rot13):
+        hits += (
+            _Hit(h.start, h.end, "encoded_payload", _excerpt(f"rot13: {h.excerpt}"))
+            for h in _match(rot13, _PHRASE_FAMILIES)
+        )
     if _SPACED_LETTERS.search(text) or _INNER_SEPARATOR.search(text) or "_" in text:
         letters = _letters_view(text)
         for m in _SQUASHED.finditer(letters.text):
