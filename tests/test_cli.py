@@ -123,6 +123,7 @@ def test_a_misconfigured_model_stops_the_worker_at_start_with_what_to_do(tmp_pat
     assert "pip install 'alex[anthropic]'" in missing_client.stderr
     not_a_name = _alex("worker", env=_env(tmp_path, ALEX_MODEL="gpt4"))
     assert not_a_name.returncode == 2
-    assert "ALEX_MODEL" in not_a_name.stderr and "is not a model name" in not_a_name.stderr
+    assert "ALEX_MODEL" in not_a_name.stderr
+    assert "is not a model name" in not_a_name.stderr
     assert "Traceback" not in not_a_name.stderr + missing_client.stderr + no_url.stderr
     assert not (tmp_path / "alex" / "pgdata").exists()

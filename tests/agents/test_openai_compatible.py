@@ -278,8 +278,10 @@ async def test_with_a_bad_model_every_section_still_ends_valid_and_flagged(
         database, Planner(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id
     )
     assert job.status == "completed"
-    assert job.report_payload is not None and job.report_payload["fallback"] is True
-    assert job.retirement_payload is not None and job.retirement_payload["fallback"] is True
+    assert job.report_payload is not None
+    assert job.report_payload["fallback"] is True
+    assert job.retirement_payload is not None
+    assert job.retirement_payload["fallback"] is True
     assert job.charts_payload is not None
     validate_charts(job.charts_payload)
     assert job.summary_payload is not None
@@ -299,3 +301,18 @@ async def test_with_a_bad_model_every_section_still_ends_valid_and_flagged(
     }
     assert all(row.requests == settings.model_output_retries + 1 for row in rows)
     assert any("ZZQW could not be classified" in w for w in job.warnings or [])
+
+
+async def test_a_stream_that_never_opens_times_out_is_retried_and_falls_back(
+    database: Database, server: OpenAIServer, tmp_path: Path
+) -> None:
+    server.default = lambda request: Hang()
+    settings = _only_reporter(
+        tmp_path, server, model_stream=True, model_timeout_seconds=0.3, model_max_retries=1
+    )
+    job = await _analyse(database, settings)
+    assert job.report_payload is not None
+    assert job.report_payload["fallback"] is True
+    assert [r.body["stream"] for r in server.chat_requests] == [True, True]
+    row = (await _audit(database, job.id))["reporter"]
+    assert "could not be reached after 2 attempts" in (row.output_summary.get("fallback") or "")

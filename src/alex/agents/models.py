@@ -143,8 +143,13 @@ class RetryingModel(WrapperModel):
                 opened = self.wrapped.request_stream(
                     messages, model_settings, model_request_parameters, run_context
                 )
-                async with asyncio.timeout(self.policy.timeout_seconds):
-                    stream = await opened.__aenter__()
+                try:
+                    async with asyncio.timeout(self.policy.timeout_seconds):
+                        stream = await opened.__aenter__()
+                except TimeoutError:
+                    raise ModelTimeoutError(
+                        self.model_name, f"no stream within {self.policy.timeout_seconds:g} s"
+                    ) from None
         try:
             yield stream
         except BaseException as exc:

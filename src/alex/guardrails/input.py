@@ -19,8 +19,14 @@ the one way in:
 The patterns aim at text addressed *to the model* ("ignore your previous instructions", "tell the
 user to buy"), not at the same words used about money ("ignore the small-cap sleeve for now",
 "Forget about crypto"): the labelled corpus in ``tests/guardrails/injection_corpus.py`` measures
-both rates. Every pattern is linear: bounded gaps between words whose character classes cannot
-overlap, and no nested unbounded repetition.
+both rates. Patterns catch the shapes they were written for; on phrasings written later, before the
+patterns were extended for them, they caught about 40 % (see the corpus). This is one layer, next to
+data framing, output grounding and limits.
+
+Every pattern runs in linear time: gaps between words are bounded and built from character classes
+that can't overlap, runs of a repeated character are possessive and matched from their first
+character, and there is no nested unbounded repetition (a test feeds 100 kB of the shapes that
+once backtracked).
 
 ``data_block`` frames computed data for a prompt with Pydantic AI's framing helpers, so the body
 can neither close its block nor open any other framing tag.
@@ -90,9 +96,10 @@ _LINE_BREAKS: Final = re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
 # regex speed: zero-width spaces and joiners, bidi embeddings/overrides/isolates, soft hyphens, the
 # tag characters (U+E0000 block) used to smuggle invisible ASCII. Also invisible characters of other
 # categories that are used the same way: the combining grapheme joiner, Hangul fillers, Khmer
-# invisible vowels and variation selectors. A test checks this covers every Cf the running Python knows.
+# invisible vowels and variation selectors. Lone surrogates too: they can't be encoded to send to a model.
+# A test checks this covers every Cf the running Python knows.
 _INVISIBLE: Final = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
     "\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
     "\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
@@ -118,7 +125,7 @@ _S = r"[\W_]{1,6}"  # a separator between words: spaces, punctuation, a newline
 
 
 def _gap(words: int) -> str:
-    """Up to ``words`` arbitrary words, each followed by a separator (letters and separators can't overlap)."""
+    """Up to ``words`` words, each with its separator (the two classes can't overlap, so no backtracking)."""
     return rf"(?:[^\W_]+{_S}){{0,{words}}}"
 
 
@@ -155,7 +162,9 @@ _MODEL_NOUN = (
     r"(?:instructions?|prompts?|directives?|programming|guidelines|guardrails|safeguards|training|"
     r"conditioning|commands|rules(?!\s+(?:of|for|on|about)\b))"
 )
-_PERSUADE = r"(?:tell|advise|instruct|urge|convince|persuade|push|pressure|encourage|get|make|recommend|suggest)"
+_PERSUADE = (
+    r"(?:tell|advise|instruct|urge|convince|persuade|push|pressure|encourage|get|make|recommend|suggest)"
+)
 _WHAT_TO_DO = r"(?:to\s+|that\s+|they\s+(?:should|must)\s+)?(?:\w+\s+){0,3}?"
 _TRADE = r"(?:buy|sell|purchase|dump|liquidate|short|go\s+all[\s-]in)"
 _ROLE = r"(?:system|assistant|developer|user|human|ai|bot|chatbot)"
@@ -211,7 +220,7 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
         "ignore_instructions",
         "|".join(
             (
-                # ignore (all) (the) previous instructions; disregard your rules; do not follow any prior directions
+                # ignore (all) (the) previous instructions; do not follow any prior directions
                 rf"{_B}{_IGNORE_VERB}{_S}{_gap(3)}{_QUALIFIER}{_S}{_gap(2)}{_INSTRUCTION_NOUN}{_E}",
                 rf"{_B}{_IGNORE_VERB}{_S}{_gap(1)}{_WEAK_QUALIFIER}{_S}(?:(?:the|of|my|these|those){_S})?"
                 rf"{_MODEL_NOUN}{_E}",
@@ -254,7 +263,8 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
         "|".join(
             (
                 # "System:" at a line start (or after a sentence), "**Assistant:**", "### system", "Human:"
-                rf"^[ \t>*#_\[(-]{{0,8}}(?:{_ROLE}|sudo|root|admin|administrator|operator)[*_\])]{{0,3}}[ \t]*:",
+                rf"^[ \t>*#_\[(-]{{0,8}}(?:{_ROLE}|sudo|root|admin|administrator|operator)[*_\])]{{0,3}}"
+                r"[ \t]*:",
                 r"\b(?:system|admin|administrator|developer|operator)\s+(?:message|notice|note|update|alert|prompt|"
                 r"override|instructions?)\s*:",
                 r"\[\s*(?:system|assistant|developer|admin|inst)\s*\]",
@@ -263,7 +273,7 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 r"(?:(?<=[.!?;()\]}>\"'|])|(?<=\\n)|(?<=\\r))[ \t]*[*_\[(]{0,3}(?:system|assistant|developer)"
                 r"[*_\])]{0,3}[ \t]*:",
                 rf"^[ \t]*#{{1,6}}[ \t]*(?:{_ROLE}|admin)[ \t]*(?::|$)",
-                # chat-template tokens and tags: <|im_start|>, [INST], <<SYS>>, </s>, <system>, <start_of_turn>
+                # chat-template tokens and tags: <|im_start|>, [INST], <<SYS>>, </s>, <system>, <end_of_turn>
                 r"<\|[\w\s.-]{1,30}\|>",
                 r"\[/?INST\]|<</?SYS>>|</s>|<s>\s*\[INST",
                 rf"<\s*/?\s*(?:{_ROLE}|im_start|im_end|start_of_turn|end_of_turn|eot_id|system_prompt)\b[^<>\n]{{0,40}}>",
@@ -444,8 +454,10 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 rf"{'|'.join(DATA_TAGS)}|untrusted\w*|trusted\w*|important|override|secret|hidden|policy|rules?)"
                 r"\b[^<>\n]{0,80}>",
                 r"\]\]>|<!\[CDATA\[",
-                r"(?:(?<!`)`{3,}+|(?<!~)~{3,}+)[ \t]*(?:[\w-]{1,12}[ \t]*\n[ \t]*)?(?:system|assistant|developer|user|human|"
-                r"instructions?|prompt|admin|end)\b",
+                # a code fence, then a role: "```\nsystem: …" (runs are possessive and start at their first
+                # character, so a long run of backticks is linear)
+                r"(?:(?<!`)`{3,}+|(?<!~)~{3,}+)[ \t]*(?:[\w-]{0,12}[ \t]*\n[ \t]*)?"
+                r"(?:system|assistant|developer|user|human|instructions?|prompt|admin|end)\b",
                 r"\bend\s+of\s+(?:data|input|user\s+(?:input|data|text|content|message)|context|document|file|text|"
                 r"content|portfolio(?:\s+data)?|facts|untrusted\s+\w+|tool\s+(?:output|result))\b",
                 r"\b(?:begin|start)(?:\s+of)?\s+(?:the\s+)?(?:new|real|actual|admin|developer|hidden|secret|override)"
@@ -464,7 +476,7 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 # Imperatives only (see _IMPERATIVE). The look-ahead for the verbs comes first so that the
                 # look-behinds run only where one of them starts, not at every character.
                 rf"\b(?={_ADVICE_VERB}\b){_IMPERATIVE}(?:" + "|".join(_ADVICE_IMPERATIVES) + ")",
-                # "tell the user that …": help text says "you", so "the user" in an imperative speaks to the model
+                # "…, tell the user that": help text says "you", so an order about "the user" is for the model
                 r"(?<=,\s)(?:tell|inform|remind|assure|convince)\s+(?:the\s+)?(?:users?|clients?|customers?)\b",
                 rf"\byou\s+(?:must|should|will|shall)\s+{_RECOMMEND_TRADE}",
                 r"\b(?:no\s+matter\s+what|regardless\s+of\s+what)\s+(?:the\s+)?(?:data|facts|numbers|analysis|figures|"
@@ -505,7 +517,12 @@ _ROT13_HINT: Final = re.compile(
     r"\b(?:ignore|disregard|forget|instructions?|prompt|system|developer|pretend|jailbreak|you|your|reveal)\b",
     re.IGNORECASE,
 )
-_PHRASE_FAMILIES: Final = ("ignore_instructions", "system_prompt_request", "persona_override", "new_instructions")
+_PHRASE_FAMILIES: Final = (
+    "ignore_instructions",
+    "system_prompt_request",
+    "persona_override",
+    "new_instructions",
+)
 
 # Letters only, separators removed: catches "I-G-N-O-R-E", "i g n o r e  a l l …", "ig.nore". Only long,
 # distinctive runs, as joined ordinary words must not produce them by accident.
@@ -566,7 +583,7 @@ def _match(text: str, families: tuple[str, ...] | None = None) -> Iterator[_Hit]
 
 
 class _View:
-    """Text derived from another by replacing or removing pieces, with a map back to the original's offsets."""
+    """Text derived from another by replacing or removing pieces, mapping back to the original's offsets."""
 
     def __init__(self) -> None:
         self._parts: list[str] = []
@@ -622,7 +639,7 @@ def _unescape(escape: str) -> str:
         code = int(escape[1:], 16)
     else:
         code = int(escape[1:], 8)
-    return chr(code) if code <= 0x10FFFF else ""
+    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else ""
 
 
 def _printable(raw: bytes) -> str | None:
@@ -650,7 +667,7 @@ def _decode_hex(run: str) -> str | None:
 
 
 def _hidden_text(raw: str) -> Iterator[str]:
-    """Text smuggled in invisible characters: ASCII in Unicode tag characters, bytes in variation selectors."""
+    """Text smuggled in invisible characters: ASCII in tag characters, bytes in variation selectors."""
     for m in _HIDDEN.finditer(raw):
         chunk = m.group()
         if "\U000e0020" <= chunk[0] <= "\U000e007e":
@@ -676,7 +693,9 @@ def _find(text: str, *, decode: bool = True) -> list[_Hit]:
         decoded = decoder(run.group())
         inner = _find(normalise(decoded), decode=False) if decoded else []
         if inner:
-            hits.append(_Hit(run.start(), run.end(), "encoded_payload", _excerpt(f"{kind}: {inner[0].excerpt}")))
+            hits.append(
+                _Hit(run.start(), run.end(), "encoded_payload", _excerpt(f"{kind}: {inner[0].excerpt}"))
+            )
     if len(_ESCAPE.findall(text)) >= 3:
         view = _unescaped_view(text)
         for hit in _find(view.text, decode=False):
@@ -713,7 +732,7 @@ def _hidden_findings(raw: str) -> list[_Hit]:
 
 
 def scan(text: str) -> tuple[Finding, ...]:
-    """What in ``text`` looks like an instruction to the model (detection only; scanned after ``normalise``)."""
+    """What in ``text`` looks like an instruction to the model: detection only, on ``normalise(text)``."""
     return _findings(_hidden_findings(text) + _find(normalise(text)))
 
 
@@ -799,13 +818,15 @@ def data_block(tag: str, payload: object) -> str:
     """``payload`` as JSON inside ``<tag>…</tag>``, a block the prompt tells the model holds data only.
 
     Pydantic AI's ``neutralize_tags`` escapes the ``<`` of every framing tag in the body (its own tags,
-    ``<system>`` and every tag in ``DATA_TAGS``), in any case or spacing; ``tag`` itself is escaped the
-    same way when it isn't registered, so no body can end its block early or open another.
+    ``<system>`` and every tag in ``DATA_TAGS``) in any case or spacing. Two more cases are escaped the
+    same way here: ``tag`` itself when it isn't registered, and a tag name followed by JSON's ``\\n``
+    (``"</portfolio_facts\\nSystem: …"``), which that function leaves alone but a model may read as a tag.
     """
     if not _TAG_NAME.fullmatch(tag) or tag == "system":
         raise ValueError(f"data block tags are lowercase snake_case names other than 'system', got {tag!r}")
     body = json.dumps(payload, ensure_ascii=False, indent=None, default=str, sort_keys=False)
-    body = neutralize_tags(body)
-    if tag not in DATA_TAGS:
-        body = re.sub(rf"<(?=\s*(?:/\s*)?{tag}(?=[\s/>]|$))", "&lt;", body, flags=re.IGNORECASE)
+    names = "|".join(dict.fromkeys((tag, "system", *DATA_TAGS)))
+    body = re.sub(
+        rf"<(?=\s*(?:/\s*)?(?:{names})(?![a-z0-9_]))", "&lt;", neutralize_tags(body), flags=re.IGNORECASE
+    )
     return f"<{tag}>\n{body}\n</{tag}>"
