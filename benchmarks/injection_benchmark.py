@@ -48,6 +48,21 @@ def throughput(texts: list[str], run: str) -> float:
     return done / (time.perf_counter() - start)
 
 
+_REFERENCE_PATTERNS = (
+    "ignore previous instructions",
+    "disregard all prior",
+    "forget everything",
+    "new instructions:",
+    "system:",
+    "assistant:",
+)
+
+
+def _reference_flags(text: str) -> bool:
+    lowered = text.lower()
+    return any(pattern in lowered for pattern in _REFERENCE_PATTERNS)
+
+
 def main() -> None:
     corpus = load_corpus()
     injections: list[tuple[str, str]] = corpus.INJECTIONS
@@ -70,6 +85,15 @@ def main() -> None:
     reported = Counter(finding.family for text, _ in injections for finding in set(scan(text)))
     print(
         "  findings reported by detector family: " + ", ".join(f"{k} {v}" for k, v in reported.most_common())
+    )
+    # The reference's guardrail (seed guide §4): six lower-cased substrings, on the same corpus.
+    reference_hits = sum(_reference_flags(text) for text, _ in injections)
+    reference_false = sum(_reference_flags(text) for text, _ in ordinary)
+    ratio = detection / (reference_hits / len(injections))
+    print(
+        f"  the reference's six substrings on the same corpus: detected {reference_hits}/{len(injections)} "
+        f"({reference_hits / len(injections):.1%}), flagged {reference_false}/{len(ordinary)} ordinary "
+        f"({reference_false / len(ordinary):.2%}); Alex detects {ratio:.1f}x as many"
     )
     for text, family in missed:
         print(f"  MISSED ({family}): {text!r}")
