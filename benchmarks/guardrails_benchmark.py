@@ -1,0 +1,67 @@
+"""What the guardrails cost one analysis, next to what the analysis itself costs, side by side.
+
+Run: ``.venv/bin/python benchmarks/guardrails_benchmark.py``
+
+On the demo portfolio (16 holdings, 3 accounts): computing the facts (analytics + Monte Carlo
+at the test suite's 1,000 paths), then the guardrail work a model-backed analysis adds: cleaning every string
+of the three writers' data blocks (input guardrail), building the grounding index once, and
+checking a report-sized text, three times (one first answer and two re-asks).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from alex.agents import briefs, charter
+from alex.agents.grounding import Grounder
+from alex.agents.offline.reporter import write_report
+from alex.agents.offline.retirement_writer import write_retirement
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's demo portfolio
+from tests.agents.portfolios import demo_portfolio, facts_for
+
+RUNS = 15
+
+
+def median_ms(work: Callable[[], object]) -> float:
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        work()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    facts = facts_for(demo_portfolio())
+    known = {holding.symbol for holding in facts.holdings} | {"XLE", "XLK", "TSLA"}
+    report = write_report(facts)
+    text = "\n\n".join(
+        [report.content, write_retirement(facts).analysis, *(r.reasoning for r in report.recommendations)]
+    )
+
+    def guard() -> None:
+        for tag, data in (
+            ("portfolio_facts", briefs.portfolio_facts(facts)),
+            ("available_charts", charter.menu(facts)),
+            ("retirement_facts", briefs.retirement_facts(facts)),
+        ):
+            briefs.render(tag, data, task="task")
+        grounder = Grounder.for_facts(facts, known_tickers=known)
+        for _ in range(3):
+            assert grounder.check(text).grounded
+
+    analysis = median_ms(lambda: facts_for(demo_portfolio()))
+    guardrails = median_ms(guard)
+    print(f"Guardrails per analysis (demo portfolio, median of {RUNS}; report text {len(text):,} chars)")
+    print(f"  facts (analytics + Monte Carlo):        {analysis:8.1f} ms")
+    print(f"  guardrails (clean data, ground x3):     {guardrails:8.1f} ms")
+    print(f"  ratio guardrails / facts:               {guardrails / analysis:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
