@@ -3,7 +3,8 @@
 Each agent run gets ``UsageLimits`` of its own (requests and tokens), never more tokens than the
 job has left, and charges what it used when it ends, failed runs included. Once the job's budget
 is spent the remaining sections are written offline, flagged: a runaway model costs at most one
-budget per job (OWASP LLM10, unbounded consumption).
+budget per job (OWASP LLM10, unbounded consumption). The writers run concurrently and each sees
+what was left when it started, so a job can overshoot by at most its concurrent runs' own caps.
 """
 
 from __future__ import annotations
