@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 
 import alex
+from alex import web
 from alex.api import errors
 from alex.api.context import AppContext
 from alex.api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -94,6 +95,7 @@ def create_app(
     errors.install(app)
     for router in (health, metrics, identity, user, accounts, positions, instruments, jobs, retirement, demo):
         app.include_router(router.router)
+    web.install(app)
 
     # Added innermost first: request context wraps everything, so even a 413 carries a request id.
     wildcard = "*" in settings.cors_origins
@@ -102,7 +104,7 @@ def create_app(
         allow_origins=settings.cors_origins,
         allow_credentials=not wildcard,  # browsers forbid credentials with '*'; never combine them
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID", "X-CSRF-Token"],
         expose_headers=["X-Request-ID", "Retry-After"],
         max_age=600,
     )

@@ -15,6 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alex.api import session
 from alex.api.context import AppContext
 from alex.auth.tokens import Claims, InvalidTokenError, SigningKeysUnavailableError
 from alex.db import accounts, jobs, positions, users
@@ -49,17 +50,31 @@ def _unauthorized(reason: str) -> HTTPException:
 
 
 async def get_claims(
+    request: Request,
     context: ContextDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Claims:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+    """The caller's verified claims: a bearer token, or the web UI's session cookie.
+
+    The cookie is sent by the browser on its own, so a state-changing request that relies on it
+    must also carry the page's CSRF token (``X-CSRF-Token``); a bearer header needs none.
+    """
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        token = credentials.credentials
+    elif (cookie := request.cookies.get(session.SESSION_COOKIE)) is not None:
+        if request.method not in session.SAFE_METHODS and not session.csrf_valid(
+            request, request.headers.get(session.CSRF_HEADER)
+        ):
+            raise HTTPException(status_code=403, detail="Missing or wrong CSRF token: reload the page.")
+        token = cookie
+    else:
         raise HTTPException(
             status_code=401,
             detail="Not authenticated: send an Authorization: Bearer <token> header.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     try:
-        return await context.verifier.verify(credentials.credentials)
+        return await context.verifier.verify(token)
     except SigningKeysUnavailableError:
         # The issuer is unreachable: the token may be fine, so this is our outage, not a bad token.
         raise HTTPException(

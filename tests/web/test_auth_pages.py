@@ -1,0 +1,129 @@
+"""Sign up, sign in, sign out and the session cookie, over HTTP (the browser suite drives the rest)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ApiHarness
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+async def _csrf(api: ApiHarness, path: str) -> str:
+    page = await api.client.get(path)
+    assert page.status_code == 200
+    found = CSRF.search(page.text)
+    assert found is not None
+    return found.group(1)
+
+
+async def _sign_up(api: ApiHarness, email: str = "ada@example.com") -> None:
+    token = await _csrf(api, "/signup")
+    answer = await api.client.post(
+        "/signup",
+        data={
+            "csrf_token": token,
+            "email": email,
+            "password": "correct horse battery",
+            "display_name": "Ada",
+        },
+    )
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/"
+    cookie = answer.headers["set-cookie"]
+    assert "alex_session=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+
+
+async def test_pages_need_a_session_and_redirect_to_sign_in(api: ApiHarness) -> None:
+    answer = await api.client.get("/")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/signin?next=/"
+
+
+async def test_sign_up_sign_out_and_sign_in_again(api: ApiHarness) -> None:
+    await _sign_up(api)
+    home = await api.client.get("/")
+    assert home.status_code == 200
+    assert "Hello, Ada" in home.text
+    assert "script-src 'self'" in home.headers["content-security-policy"]
+    assert "unsafe-inline" not in home.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    token = CSRF.search(home.text)
+    assert token is not None
+    out = await api.client.post("/signout", data={"csrf_token": token.group(1)})
+    assert out.status_code == 303
+    assert (await api.client.get("/")).status_code == 303
+    token_again = await _csrf(api, "/signin")
+    back = await api.client.post(
+        "/signin",
+        data={
+            "csrf_token": token_again,
+            "email": "ADA@example.com",
+            "password": "correct horse battery",
+            "next": "/",
+        },
+    )
+    assert back.status_code == 303
+    assert (await api.client.get("/")).status_code == 200
+
+
+async def test_forms_without_the_csrf_token_are_refused(api: ApiHarness) -> None:
+    await _csrf(api, "/signup")
+    answer = await api.client.post("/signup", data={"email": "x@example.com", "password": "long enough pw"})
+    assert answer.status_code == 403
+
+
+async def test_the_api_accepts_the_cookie_but_wants_the_csrf_header_for_changes(api: ApiHarness) -> None:
+    await _sign_up(api)
+    assert (await api.client.get("/api/accounts")).status_code == 200
+    refused = await api.client.post("/api/accounts", json={"account_name": "Cookie only"})
+    assert refused.status_code == 403
+    csrf = api.client.cookies.get("alex_csrf")
+    assert csrf
+    made = await api.client.post(
+        "/api/accounts", json={"account_name": "With token"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert made.status_code == 201
+
+
+async def test_bad_credentials_get_one_generic_answer_then_are_throttled(api: ApiHarness) -> None:
+    await _sign_up(api, "grace@example.com")
+    api.client.cookies.delete("alex_session")
+    statuses = []
+    for email in ["grace@example.com", "nobody@example.com"] * 3:
+        token = await _csrf(api, "/signin")
+        answer = await api.client.post(
+            "/signin", data={"csrf_token": token, "email": email, "password": "wrong password"}
+        )
+        statuses.append(answer.status_code)
+        if answer.status_code == 401:
+            assert "Invalid email or password." in answer.text
+    assert statuses[:5] == [401] * 5
+    assert statuses[5] == 429  # the sixth failure from this address within the window
+
+
+async def test_the_next_parameter_never_leaves_the_site(api: ApiHarness) -> None:
+    page = await api.client.get("/signin?next=//evil.example/")
+    assert 'name="next" value="/"' in page.text
+
+
+async def test_the_demo_button_fills_the_dashboard(api: ApiHarness) -> None:
+    await _sign_up(api)
+    home = await api.client.get("/")
+    assert "Load demo portfolio" in home.text
+    token = CSRF.search(home.text)
+    assert token is not None
+    loaded = await api.client.post("/demo", data={"csrf_token": token.group(1)})
+    assert loaded.status_code == 303
+    filled = await api.client.get("/")
+    assert "Total value" in filled.text
+    assert 'id="charts-data"' in filled.text
+    assert "Never" in filled.text  # no analysis yet, and it says how to run one
+
+
+async def test_plotly_is_served_locally(api: ApiHarness) -> None:
+    answer = await api.client.get("/static/vendor/plotly.min.js")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/javascript")
+    assert "plotly.js" in answer.text[:200]
