@@ -35,7 +35,7 @@ def _signed_in(request: Request, context: Context, token: str, target: str) -> R
 
 
 @router.get("/signin")
-async def sign_in_page(request: Request, next: str | None = None) -> Response:  # noqa: A002 - the URL's name
+async def sign_in_page(request: Request, next: str | None = None) -> Response:
     return render(request, "signin.html", next=_next(next), email="", error=None)
 
 
