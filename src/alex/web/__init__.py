@@ -6,14 +6,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from alex.web import auth, dashboard, demo
-from alex.web.pages import STATIC_DIR, SignInRequired, plotly_js, sign_in_redirect
+from alex.web.pages import STATIC_DIR, SignInRequiredError, plotly_js, sign_in_redirect
 
 ROUTERS = (auth.router, dashboard.router, demo.router)
 
 
 def install(app: FastAPI) -> None:
     """Mount the pages, their static files and Plotly.js on the app."""
-    app.add_exception_handler(SignInRequired, sign_in_redirect)
+    app.add_exception_handler(SignInRequiredError, sign_in_redirect)
     app.add_api_route("/static/vendor/plotly.min.js", plotly_js, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:

@@ -33,7 +33,7 @@ DISCLAIMER: Final = (
 )
 
 
-class SignInRequired(Exception):
+class SignInRequiredError(Exception):
     """Raised by page dependencies when nobody is signed in: answered with a redirect to /signin."""
 
     def __init__(self, next_path: str) -> None:
@@ -58,7 +58,7 @@ async def page_user(
     """The signed-in user of a page, or a redirect to sign in (then back here)."""
     claims = await _claims(request, context)
     if claims is None:
-        raise SignInRequired(request.url.path)
+        raise SignInRequiredError(request.url.path)
     user, _ = await users.get_or_create(
         db, user_id=claims.subject, display_name=(claims.name or "New User")[:255], email=claims.email
     )
@@ -98,7 +98,7 @@ def redirect(path: str) -> RedirectResponse:
 
 
 def sign_in_redirect(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, SignInRequired)
+    assert isinstance(exc, SignInRequiredError)
     target = exc.next_path if exc.next_path.startswith("/") and not exc.next_path.startswith("//") else "/"
     return redirect(f"/signin?next={target}")
 
