@@ -112,7 +112,7 @@ def serve(
         _upgrade(url)
         _seed(url)
     base = settings.public_url or f"http://{host}:{port}"
-    typer.echo(f"Alex is starting on {base}  (API docs: {base}/docs)")
+    typer.echo(f"Alex is starting: open {base}/ in your browser  (API docs: {base}/docs)")
     if not no_worker:
         typer.echo(f"Models: {_models(settings)}")
     if settings.external_issuer:

@@ -36,6 +36,8 @@ const LAYOUT = {
   font: { family: "system-ui, sans-serif", size: 13 },
   showlegend: true,
   legend: { orientation: "h" },
+  xaxis: { automargin: true },
+  yaxis: { automargin: true },
 };
 const CONFIG = { displayModeBar: false, responsive: true };
 
