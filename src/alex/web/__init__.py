@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from alex.web import auth, dashboard, demo
+from alex.web import accounts, auth, dashboard, demo, goals
 from alex.web.pages import STATIC_DIR, SignInRequiredError, plotly_js, sign_in_redirect
 
-ROUTERS = (auth.router, dashboard.router, demo.router)
+ROUTERS = (auth.router, dashboard.router, demo.router, accounts.router, goals.router)
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,191 @@
+"""Analysis pages: start an analysis, follow it live, read its results, and list past ones.
+
+The live timeline is fed by the API's real event stream (``/api/jobs/{id}/events``, read by
+``analysis.js``); once the job has ended the page is rendered by the server: the report (markdown
+sanitised on the server, since a model may have written it), the recommendations, the charts,
+the retirement projection and how it all was produced (the ``ai_decisions`` audit rows).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+
+from alex.db import ai_decisions, jobs
+from alex.db.models import Account, Job
+from alex.domain.charts.retirement_chart import BAND_COLORS, BAND_NAMES, MEDIAN_COLOR
+from alex.jobs import events, queue
+from alex.web.markdown import render_markdown
+from alex.web.pages import Context, DbSession, PageUser, form_data, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+HISTORY_LIMIT: Final = 100
+FINISHED: Final = frozenset({"completed", "failed"})
+EVENT_CLASSES: Final = {
+    "job_started": "started",
+    "step_started": "started",
+    "step_progress": "progress",
+    "step_finished": "finished",
+    "step_failed": "failed",
+    "job_retrying": "retrying",
+    "job_completed": "completed",
+    "job_failed": "failed",
+}
+"""The timeline's CSS class of each event kind (analysis.js uses the same table)."""
+
+
+async def _has_accounts(db: DbSession, user_id: str) -> bool:
+    count = await db.scalar(select(func.count()).select_from(Account).where(Account.user_id == user_id))
+    return bool(count)
+
+
+def _duration(job: Job) -> str | None:
+    """How long the job ran, e.g. "1 min 5 s" or "3.2 s" (``None`` while unfinished)."""
+    if job.started_at is None or job.completed_at is None:
+        return None
+    seconds = max((job.completed_at - job.started_at).total_seconds(), 0.0)
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest} s"
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def fan_chart(retirement: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The retirement payload's percentiles as a chart in ``retirement_fan_chart``'s shape."""
+    if not retirement or not retirement.get("years") or not retirement.get("percentiles"):
+        return None
+    percentiles: dict[str, list[Any]] = retirement["percentiles"]
+    data = []
+    for index, year in enumerate(retirement["years"]):
+        point: dict[str, Any] = {f"{key}": _float(series[index]) for key, series in percentiles.items()}
+        point.update({"name": f"Year {year}", "value": point.get("p50") or 0.0, "color": MEDIAN_COLOR})
+        data.append(point)
+    return {
+        "title": "Retirement projection",
+        "type": "area",
+        "description": "Portfolio value in today's money across the simulated futures.",
+        "series": [
+            {"key": key, "name": BAND_NAMES.get(key, key), "color": BAND_COLORS.get(key, MEDIAN_COLOR)}
+            for key in percentiles
+        ],
+        "data": data,
+    }
+
+
+async def _analysis_page(
+    request: Request, user: PageUser, db: DbSession, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    recent = await jobs.list_for_user(db, user_id=user.id, limit=1)
+    return render(
+        request,
+        "analysis.html",
+        status_code=status_code,
+        user=user,
+        has_accounts=await _has_accounts(db, user.id),
+        latest=recent[0] if recent else None,
+        when=_when,
+        error=error,
+    )
+
+
+@router.get("/analysis")
+async def analysis(request: Request, user: PageUser, db: DbSession) -> Response:
+    return await _analysis_page(request, user, db)
+
+
+@router.post("/analysis")
+async def start_analysis(request: Request, user: PageUser, db: DbSession, context: Context) -> Response:
+    """Enqueue an analysis like POST /api/analyze, then follow it on its own page."""
+    await form_data(request)
+    if not await _has_accounts(db, user.id):
+        return redirect("/analysis")
+    settings = context.settings
+    try:
+        job = await queue.enqueue(
+            db,
+            user_id=user.id,
+            job_type="portfolio_analysis",
+            request_payload={"analysis_type": "portfolio", "options": {}},
+            max_unfinished=settings.max_unfinished_jobs_per_user,
+            max_attempts=settings.job_max_attempts,
+        )
+    except queue.TooManyPendingJobsError:
+        message = (
+            f"You already have {settings.max_unfinished_jobs_per_user} analyses waiting or running. "
+            "Wait for one to finish, then try again."
+        )
+        return await _analysis_page(request, user, db, error=message, status_code=429)
+    return redirect(f"/analysis/{job.id}")
+
+
+@router.get("/analysis/{job_id}")
+async def analysis_job(
+    request: Request, job_id: str, user: PageUser, db: DbSession, context: Context
+) -> Response:
+    try:
+        wanted = uuid.UUID(job_id)
+    except ValueError:
+        wanted = None
+    job = None if wanted is None else await jobs.get_owned(db, user_id=user.id, job_id=wanted)
+    if job is None:
+        return render(request, "analysis_job.html", status_code=404, user=user, job=None)
+    finished = job.status in FINISHED
+    past_events = (
+        await events.since(context.database, job_id=job.id, after_id=0, limit=1000) if finished else []
+    )
+    decisions = await ai_decisions.for_job(db, job_id=job.id) if finished else []
+    report = job.report_payload or {}
+    retirement = job.retirement_payload
+    summary = job.summary_payload or {}
+    return render(
+        request,
+        "analysis_job.html",
+        user=user,
+        job=job,
+        finished=finished,
+        when=_when,
+        duration=_duration(job),
+        events=past_events,
+        event_classes=EVENT_CLASSES,
+        report=report,
+        report_html=render_markdown(report.get("content")),
+        charts=job.charts_payload or {},
+        retirement=retirement,
+        retirement_html=render_markdown((retirement or {}).get("analysis")),
+        fan=fan_chart(retirement),
+        decisions=decisions,
+        agents=summary.get("agents") or {},
+        warnings=list(summary.get("warnings") or job.warnings or []),
+        page_data={"id": str(job.id), "status": job.status, "finished": finished},
+    )
+
+
+@router.get("/history")
+async def history(request: Request, user: PageUser, db: DbSession) -> Response:
+    found = await jobs.list_for_user(db, user_id=user.id, limit=HISTORY_LIMIT)
+    return render(
+        request,
+        "history.html",
+        user=user,
+        jobs=[(job, _duration(job)) for job in found],
+        when=_when,
+        has_accounts=await _has_accounts(db, user.id),
+    )

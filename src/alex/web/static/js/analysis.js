@@ -1,0 +1,108 @@
+// The analysis page: a live timeline from the job's Server-Sent Events while it runs, then
+// keyboard-usable tabs (arrow keys, Home/End) and the charts of the finished job.
+import { api, drawChart, pageData } from "./common.js";
+
+const CLASSES = {
+  job_started: "started",
+  step_started: "started",
+  step_progress: "progress",
+  step_finished: "finished",
+  step_failed: "failed",
+  job_retrying: "retrying",
+  job_completed: "completed",
+  job_failed: "failed",
+};
+const FINAL = new Set(["job_completed", "job_failed"]);
+
+function appendEvent(list, event) {
+  const item = document.createElement("li");
+  item.className = CLASSES[event.kind] ?? "";
+  item.dataset.kind = event.kind;
+  if (event.step) {
+    const step = document.createElement("strong");
+    step.textContent = event.step;
+    item.append(step, " ");
+  }
+  item.append(event.message ?? event.kind);
+  list.append(item);
+}
+
+function follow(job) {
+  const list = document.getElementById("timeline");
+  const status = document.getElementById("timeline-status");
+  if (!list || !window.EventSource) return;
+  const source = new EventSource(`/api/jobs/${encodeURIComponent(job.id)}/events`);
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    source.close();
+    if (status) status.textContent = "Finished: loading the results…";
+    window.location.reload();
+  };
+  for (const kind of Object.keys(CLASSES)) {
+    source.addEventListener(kind, (message) => {
+      const event = JSON.parse(message.data);
+      appendEvent(list, event);
+      if (FINAL.has(event.kind)) finish();
+    });
+  }
+  // The server ends the stream when the job has ended; the browser would then reconnect. Ask the
+  // job's status instead, and reload once it is final.
+  source.addEventListener("error", async () => {
+    if (done) return;
+    try {
+      const current = await api("GET", `/api/jobs/${encodeURIComponent(job.id)}`);
+      if (current.status === "completed" || current.status === "failed") finish();
+    } catch (error) {
+      if (status) status.textContent = `Connection problem: ${error.message}. Retrying…`;
+    }
+  });
+}
+
+const drawn = new Set();
+function drawPanel(panel) {
+  if (!panel || !window.Plotly) return;
+  const charts = pageData("charts-data") ?? {};
+  for (const element of panel.querySelectorAll("[data-chart]")) {
+    if (drawn.has(element)) window.Plotly.Plots.resize(element);
+    else drawChart(element, charts[element.dataset.chart], element.dataset.type);
+    drawn.add(element);
+  }
+  for (const element of panel.querySelectorAll("[data-fan]")) {
+    if (drawn.has(element)) window.Plotly.Plots.resize(element);
+    else drawChart(element, pageData("fan-data"));
+    drawn.add(element);
+  }
+}
+
+function setUpTabs(root) {
+  const tabs = [...root.querySelectorAll('[role="tab"]')];
+  const select = (tab, focus) => {
+    for (const other of tabs) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    }
+    if (focus) tab.focus();
+    drawPanel(document.getElementById(tab.getAttribute("aria-controls")));
+  };
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => select(tab, false));
+    tab.addEventListener("keydown", (event) => {
+      const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+      if (!(event.key in moves)) return;
+      event.preventDefault();
+      select(tabs[(moves[event.key] + tabs.length) % tabs.length], true);
+    });
+  });
+  const start = () => drawPanel(document.getElementById(tabs.find((t) => t.getAttribute("aria-selected") === "true")?.getAttribute("aria-controls")));
+  if (window.Plotly) start();
+  else window.addEventListener("load", start);
+}
+
+const job = pageData("job-data");
+if (job && !job.finished) follow(job);
+const results = document.getElementById("results");
+if (results) setUpTabs(results);
