@@ -1,11 +1,14 @@
-"""A person's first visit, in real Chromium: sign up, load the demo portfolio, see the dashboard."""
+"""A person's visits, in real Chromium: sign up, the demo portfolio, accounts, CSV import, goals,
+an analysis watched live, the what-if, and a second person who cannot reach the first one's data."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import BrowserProblems, LiveServer
 
 Snap = Callable[[Page, str], Path]
 
@@ -28,3 +31,68 @@ def test_sign_up_and_load_the_demo_portfolio(page: Page, snap: Snap) -> None:
     expect(page.locator("#total-value")).to_contain_text("$")
     expect(page.locator('[data-chart="asset_allocation"] .main-svg').first).to_be_visible()
     snap(page, "dashboard")
+
+
+def _first_account_url(page: Page) -> str:
+    page.goto("/accounts")
+    page.get_by_role("link", name="Roth IRA").click()
+    expect(page.get_by_role("heading", name="Roth IRA")).to_be_visible()
+    return page.url
+
+
+def test_accounts_positions_csv_import_and_goals(
+    page: Page, snap: Snap, browser_problems: BrowserProblems
+) -> None:
+    browser_problems.allow(r"422")  # the refused CSV answers 422, which Chromium logs
+    _sign_up(page, "grace@example.com", "Grace")
+    page.get_by_role("button", name="Load demo portfolio").click()
+    _first_account_url(page)
+    snap(page, "account")
+    quantity = page.get_by_label("Quantity of VTI")
+    quantity.fill("12")
+    page.locator("#save-quantity-VTI").click()
+    expect(page.locator("#position-status")).to_contain_text("Quantity of VTI saved.")
+    page.reload()
+    expect(page.get_by_label("Quantity of VTI")).to_have_value("12")
+
+    page.goto("/accounts/import")
+    page.get_by_label("Or paste the CSV").fill("symbol,quantity,account\nVXUS,5,Roth IRA\nBND,-3,Roth IRA\n")
+    page.locator("#preview-import").click()
+    expect(page.locator("#import-row-errors")).to_be_visible()
+    expect(page.locator("#confirm-import-submit")).to_be_disabled()
+    snap(page, "import-with-a-bad-row")
+    page.get_by_label("Or paste the CSV").fill("symbol,quantity,account\nVXUS,5,Roth IRA\nBND,3,Roth IRA\n")
+    page.locator("#preview-import").click()
+    page.locator("#confirm-import-submit").click()
+    expect(page.locator("#import-done")).to_contain_text("Imported 2 position(s).")
+
+    page.goto("/goals")
+    equity = page.locator("#asset_class-equity-range")
+    equity.fill("50")
+    equity.dispatch_event("input")
+    expect(page.locator("#asset_class-total")).to_contain_text("100")
+    page.get_by_role("button", name="Save goals").click()
+    expect(page.locator("#goals-notice")).to_contain_text("Goals saved.")
+    snap(page, "goals")
+
+
+def test_a_second_person_cannot_reach_the_first_ones_account(
+    page: Page, browser: Browser, live_server: LiveServer, browser_problems: BrowserProblems
+) -> None:
+    browser_problems.allow(r"404")
+    _sign_up(page, "first@example.com", "First")
+    page.get_by_role("button", name="Load demo portfolio").click()
+    account_url = _first_account_url(page)
+    other = browser.new_context(base_url=live_server.url)
+    browser_problems.watch(other)
+    try:
+        intruder = other.new_page()
+        _sign_up(intruder, "second@example.com", "Second")
+        answer = intruder.goto(account_url)
+        assert answer is not None
+        assert answer.status == 404
+        expect(intruder.get_by_text("Roth IRA")).to_have_count(0)
+        intruder.goto("/accounts")
+        expect(intruder.locator("#accounts-empty")).to_be_visible()
+    finally:
+        other.close()
