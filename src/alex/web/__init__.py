@@ -5,10 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from alex.web import accounts, auth, dashboard, demo, goals
+from alex.web import accounts, analysis, auth, dashboard, demo, goals, whatif
 from alex.web.pages import STATIC_DIR, SignInRequiredError, plotly_js, sign_in_redirect
 
-ROUTERS = (auth.router, dashboard.router, demo.router, accounts.router, goals.router)
+ROUTERS = (
+    auth.router,
+    dashboard.router,
+    demo.router,
+    accounts.router,
+    goals.router,
+    analysis.router,
+    whatif.router,
+)
 
 
 def install(app: FastAPI) -> None:

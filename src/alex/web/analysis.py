@@ -53,7 +53,7 @@ def _duration(job: Job) -> str | None:
     seconds = max((job.completed_at - job.started_at).total_seconds(), 0.0)
     if seconds < 60:
         return f"{seconds:.1f} s"
-    minutes, rest = divmod(int(round(seconds)), 60)
+    minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min {rest} s"
 
 
@@ -76,7 +76,9 @@ def fan_chart(retirement: dict[str, Any] | None) -> dict[str, Any] | None:
     data = []
     for index, year in enumerate(retirement["years"]):
         point: dict[str, Any] = {f"{key}": _float(series[index]) for key, series in percentiles.items()}
-        point.update({"name": f"Year {year}", "value": point.get("p50") or 0.0, "color": MEDIAN_COLOR})
+        point.update(
+            {"name": f"Year {year}", "year": year, "value": point.get("p50") or 0.0, "color": MEDIAN_COLOR}
+        )
         data.append(point)
     return {
         "title": "Retirement projection",
@@ -128,6 +130,7 @@ async def start_analysis(request: Request, user: PageUser, db: DbSession, contex
             max_attempts=settings.job_max_attempts,
         )
     except queue.TooManyPendingJobsError:
+        await db.refresh(user)  # the refused enqueue rolled back, which expired the loaded user
         message = (
             f"You already have {settings.max_unfinished_jobs_per_user} analyses waiting or running. "
             "Wait for one to finish, then try again."

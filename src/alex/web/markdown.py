@@ -25,7 +25,8 @@ ALLOWED_TAGS: Final = frozenset(
 ALLOWED_ATTRIBUTES: Final = {"a": {"href", "title"}}
 URL_SCHEMES: Final = frozenset({"https", "http", "mailto"})
 
-_PARSER: Final = MarkdownIt("commonmark", {"html": False})
+_PARSER: Final = MarkdownIt("commonmark", {"html": False}).enable("table")
+"""CommonMark plus pipe tables (the writers tabulate numbers); raw HTML stays text."""
 
 
 def sanitize(html: str) -> str:

@@ -1,6 +1,7 @@
 // The analysis page: a live timeline from the job's Server-Sent Events while it runs, then
 // keyboard-usable tabs (arrow keys, Home/End) and the charts of the finished job.
 import { api, drawChart, pageData } from "./common.js";
+import { drawFan } from "./fan.js";
 
 const CLASSES = {
   job_started: "started",
@@ -66,12 +67,13 @@ function drawPanel(panel) {
   const charts = pageData("charts-data") ?? {};
   for (const element of panel.querySelectorAll("[data-chart]")) {
     if (drawn.has(element)) window.Plotly.Plots.resize(element);
+    else if (charts[element.dataset.chart]?.series?.length) drawFan(element, charts[element.dataset.chart]);
     else drawChart(element, charts[element.dataset.chart], element.dataset.type);
     drawn.add(element);
   }
   for (const element of panel.querySelectorAll("[data-fan]")) {
     if (drawn.has(element)) window.Plotly.Plots.resize(element);
-    else drawChart(element, pageData("fan-data"));
+    else drawFan(element, pageData("fan-data"));
     drawn.add(element);
   }
 }

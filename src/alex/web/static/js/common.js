@@ -74,7 +74,8 @@ export function drawChart(element, chart, typeOverride) {
       marker: { color: colors },
     }];
   }
-  window.Plotly.react(element, traces, { ...LAYOUT, showlegend: traces.length > 1 || type === "pie" || type === "donut" }, CONFIG);
+  // A deep copy: Plotly writes axis ranges back into the layout it is given.
+  window.Plotly.react(element, traces, { ...structuredClone(LAYOUT), showlegend: traces.length > 1 || type === "pie" || type === "donut" }, CONFIG);
 }
 
 /** Draw every [data-chart] element of the page from a charts payload. */
