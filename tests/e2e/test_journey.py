@@ -96,3 +96,57 @@ def test_a_second_person_cannot_reach_the_first_ones_account(
         expect(intruder.locator("#accounts-empty")).to_be_visible()
     finally:
         other.close()
+
+
+def test_an_analysis_arrives_live_and_explains_itself(page: Page, snap: Snap) -> None:
+    _sign_up(page, "alan@example.com", "Alan")
+    page.get_by_role("button", name="Load demo portfolio").click()
+    page.get_by_role("link", name="Analysis", exact=True).click()
+    page.locator("#analyze").click()
+    # The timeline is fed by the job's real events; the page shows the result when the job ends.
+    expect(page.locator("#tab-report")).to_be_visible(timeout=60_000)
+    snap(page, "report")
+    expect(page.locator("#report h2").first).to_be_visible()
+    expect(page.locator("#timeline li[data-kind='step_finished']").first).to_be_attached()
+    for tab, panel in [
+        ("Recommendations", "#recommendations"),
+        ("Charts", "[data-chart] .main-svg"),
+        ("Retirement", "#retirement-chart .main-svg"),
+        ("How this was produced", "#audit tr[data-agent]"),
+    ]:
+        page.get_by_role("tab", name=tab).click()
+        expect(page.locator(panel).first).to_be_visible()
+        snap(page, tab.lower().replace(" ", "-"))
+    expect(page.locator("#retirement-success")).to_contain_text("%")
+    expect(page.locator("#audit tr[data-agent='reporter']")).to_contain_text("offline")
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_text("completed")).to_be_visible()
+
+    page.get_by_role("link", name="What if").click()
+    expect(page.locator("#whatif-chart .main-svg").first).to_be_visible()
+    # More savings: a larger median at retirement (the success rate of a percent-of-value
+    # withdrawal does not depend on the portfolio's size).
+    details = page.locator("#whatif-details").inner_text()
+    contribution = page.locator("#whatif-contribution")
+    contribution.fill(contribution.get_attribute("max") or "100000")
+    contribution.dispatch_event("input")
+    expect(page.locator("#whatif-details")).not_to_have_text(details)
+    # A higher withdrawal rate: a lower chance of the money lasting.
+    success = page.locator("#whatif-success").inner_text()
+    rate = page.locator("#whatif-rate")
+    rate.fill(rate.get_attribute("max") or "10")
+    rate.dispatch_event("input")
+    expect(page.locator("#whatif-success")).not_to_have_text(success)
+    snap(page, "what-if")
+
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("#history tbody tr[data-job]")).to_have_count(1)
+
+
+def test_the_dashboard_fits_a_phone(phone_page: Page, snap: Snap) -> None:
+    _sign_up(phone_page, "phone@example.com", "Pat")
+    phone_page.get_by_role("button", name="Load demo portfolio").click()
+    expect(phone_page.locator("#total-value")).to_contain_text("$")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    snap(phone_page, "dashboard-phone")
