@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db.engine import Database
 from alex.db.models import Job, JobEvent
+from alex.settings import Settings
 
 JOBS_CHANNEL = "alex_jobs"
 """NOTIFY channel: a job became runnable (workers wake up instead of waiting for their poll)."""
@@ -70,6 +71,20 @@ async def enqueue(
     await session.commit()
     await session.refresh(job)
     return job
+
+
+async def enqueue_analysis(
+    session: AsyncSession, *, user_id: str, request_payload: dict[str, Any], settings: Settings
+) -> Job:
+    """A portfolio analysis for this user, within the configured cap and attempts (API and web UI)."""
+    return await enqueue(
+        session,
+        user_id=user_id,
+        job_type="portfolio_analysis",
+        request_payload=request_payload,
+        max_unfinished=settings.max_unfinished_jobs_per_user,
+        max_attempts=settings.job_max_attempts,
+    )
 
 
 async def claim_next(database: Database, *, worker: str) -> Claim | None:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
+from alex.api.schemas import AnalyzeRequest
 from alex.db import ai_decisions, jobs
 from alex.db.models import Account, Job
 from alex.domain.charts.retirement_chart import BAND_COLORS, BAND_NAMES, MEDIAN_COLOR
@@ -121,13 +122,8 @@ async def start_analysis(request: Request, user: PageUser, db: DbSession, contex
         return redirect("/analysis")
     settings = context.settings
     try:
-        job = await queue.enqueue(
-            db,
-            user_id=user.id,
-            job_type="portfolio_analysis",
-            request_payload={"analysis_type": "portfolio", "options": {}},
-            max_unfinished=settings.max_unfinished_jobs_per_user,
-            max_attempts=settings.job_max_attempts,
+        job = await queue.enqueue_analysis(
+            db, user_id=user.id, request_payload=AnalyzeRequest().model_dump(mode="json"), settings=settings
         )
     except queue.TooManyPendingJobsError:
         await db.refresh(user)  # the refused enqueue rolled back, which expired the loaded user

@@ -31,13 +31,8 @@ async def analyze(
     request = body or AnalyzeRequest()
     settings = context.settings
     try:
-        job = await queue.enqueue(
-            session,
-            user_id=user.id,
-            job_type="portfolio_analysis",
-            request_payload=request.model_dump(mode="json"),
-            max_unfinished=settings.max_unfinished_jobs_per_user,
-            max_attempts=settings.job_max_attempts,
+        job = await queue.enqueue_analysis(
+            session, user_id=user.id, request_payload=request.model_dump(mode="json"), settings=settings
         )
     except queue.TooManyPendingJobsError:
         raise HTTPException(
