@@ -127,10 +127,14 @@ def test_an_analysis_arrives_live_and_explains_itself(page: Page, snap: Snap) ->
     # More savings: a larger median at retirement (the success rate of a percent-of-value
     # withdrawal does not depend on the portfolio's size).
     details = page.locator("#whatif-details").inner_text()
+    median_line = page.locator("#whatif-chart .scatterlayer .trace path.js-line").last
+    drawn = median_line.get_attribute("d")
+    assert drawn
     contribution = page.locator("#whatif-contribution")
     contribution.fill(contribution.get_attribute("max") or "100000")
     contribution.dispatch_event("input")
     expect(page.locator("#whatif-details")).not_to_have_text(details)
+    expect(median_line).not_to_have_attribute("d", drawn)  # the fan chart was redrawn
     # A higher withdrawal rate: a lower chance of the money lasting.
     success = page.locator("#whatif-success").inner_text()
     rate = page.locator("#whatif-rate")
