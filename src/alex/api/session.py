@@ -31,7 +31,10 @@ SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_https(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Served over HTTPS: directly, or behind a proxy when the public URL says so."""
+    context = getattr(request.app.state, "context", None)
+    public_url = getattr(getattr(context, "settings", None), "public_url", None) or ""
+    return request.url.scheme == "https" or public_url.startswith("https://")
 
 
 def set_session(response: Response, request: Request, *, token: str, max_age: int) -> None:
