@@ -87,10 +87,10 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "alex", log_format="json")
 
 
-@dataclass
-class ApiHarness:
+class AppAccess:
+    """A running app's context, and tokens of its built-in issuer (for the harnesses below)."""
+
     app: FastAPI
-    client: httpx.AsyncClient
 
     @property
     def context(self) -> AppContext:
@@ -98,8 +98,15 @@ class ApiHarness:
         return context
 
     def token(self, user: str, *, name: str | None = None, email: str | None = None) -> str:
+        """A bearer token of the built-in issuer for ``user``."""
         assert self.context.issuer is not None
         return self.context.issuer.mint(subject=user, name=name, email=email)
+
+
+@dataclass
+class ApiHarness(AppAccess):
+    app: FastAPI
+    client: httpx.AsyncClient
 
     def auth(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(user)}"}

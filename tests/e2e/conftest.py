@@ -51,9 +51,8 @@ from playwright.sync_api import (
 )
 
 from alex.api.app import create_app
-from alex.api.context import AppContext
 from alex.settings import Settings
-from tests.conftest import PostgresServer
+from tests.conftest import AppAccess, PostgresServer
 
 T = TypeVar("T")
 
@@ -98,7 +97,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @dataclass
-class LiveServer:
+class LiveServer(AppAccess):
     url: str
     """``http://127.0.0.1:<port>``, no trailing slash."""
     app: FastAPI
@@ -106,16 +105,6 @@ class LiveServer:
     settings: Settings
     loop: asyncio.AbstractEventLoop
     """The server's event loop (its own thread)."""
-
-    @property
-    def context(self) -> AppContext:
-        context: AppContext = self.app.state.context
-        return context
-
-    def token(self, user: str, *, name: str | None = None, email: str | None = None) -> str:
-        """A bearer token of the built-in issuer for ``user``."""
-        assert self.context.issuer is not None
-        return self.context.issuer.mint(subject=user, name=name, email=email)
 
     def run(self, work: Callable[[], Awaitable[T]], timeout: float = 30.0) -> T:
         """Run async work (e.g. on ``self.context.database``) on the server's loop; its result."""

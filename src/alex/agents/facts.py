@@ -137,12 +137,15 @@ def build_facts(
     seed: int | None = None,
     extra_warnings: Sequence[str] = (),
     generated_at: datetime | None = None,
+    project_retirement: bool = True,
 ) -> AnalysisFacts:
     """Analyse the portfolio, simulate retirement and gather the warnings (CPU-bound: run in a thread).
 
     ``targets`` defaults to the profile's; ``extra_warnings`` are earlier steps' sentences
-    (prices, tagging) placed first. Raises ``AllocationError`` for malformed targets and
-    ``ValueError`` for malformed rule overrides, as the analytics do.
+    (prices, tagging) placed first. ``project_retirement=False`` skips the Monte Carlo and its
+    what-ifs (about 90 % of the time) for views that show only the portfolio. Raises
+    ``AllocationError`` for malformed targets and ``ValueError`` for malformed rule overrides, as
+    the analytics do.
     """
     analysis = analyze_portfolio(
         portfolio,
@@ -164,7 +167,7 @@ def build_facts(
             f"Your years until retirement ({years}) are beyond the {MAX_YEARS} years the retirement "
             "simulation covers, so there is no retirement projection."
         )
-    else:
+    elif project_retirement:
         params = retirement_params_from_portfolio(
             analysis.allocations,
             years_until_retirement=years,

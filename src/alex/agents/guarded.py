@@ -112,7 +112,6 @@ class Guarded(Generic[OutputT]):
     reason: str | None
     outcome: Outcome
     events: list[GuardrailEvent] = field(default_factory=list)
-    usage: RunUsage = field(default_factory=RunUsage)
 
 
 def input_hash(instructions: str, user_prompt: str) -> str:
@@ -193,7 +192,7 @@ async def run_guarded(
         events=events,
         trace_id=trace_id,
     )
-    return Guarded(output=output, reason=reason, outcome=outcome, events=events, usage=usage)
+    return Guarded(output=output, reason=reason, outcome=outcome, events=events)
 
 
 async def record_offline(

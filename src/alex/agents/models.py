@@ -45,12 +45,12 @@ from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from alex.agents.outputs import OFFLINE
 from alex.settings import Settings
 
 OutputT = TypeVar("OutputT")
 DepsT = TypeVar("DepsT")
 
-OFFLINE: Final = "offline"
 OPENAI_COMPATIBLE: Final = "openai-compatible:"
 AGENTS: Final = ("tagger", "reporter", "charter", "retirement")
 MAX_RETRY_AFTER_SECONDS: Final = 30.0

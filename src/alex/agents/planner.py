@@ -154,15 +154,16 @@ class Planner:
             if result.output is None:
                 run.warnings.append(f"{symbol} could not be classified by the model ({result.reason}).")
                 return False
-            asset_class, regions, sectors = result.output.allocations()
+            maps = result.output.maps()
             async with self.database.session() as session:
+                # The catalogue write checks the maps once more: every user sees that row.
                 await instruments.store_model_classification(
                     session,
                     symbol=symbol,
                     instrument_type=result.output.instrument_type.value,
-                    asset_class=asset_class,
-                    regions=regions,
-                    sectors=sectors,
+                    asset_class=maps["asset_class"],
+                    regions=maps["regions"],
+                    sectors=maps["sectors"],
                     source=self.team.model_name("tagger"),
                 )
                 await session.commit()

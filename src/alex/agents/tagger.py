@@ -11,7 +11,6 @@ source, into the shared catalogue (only while the symbol is still unclassified).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
@@ -62,15 +61,16 @@ class InstrumentClassificationWithRationale(BaseModel):
             raise ValueError(str(exc)) from exc
         return value
 
-    def allocations(self) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
-        """The three maps with Decimal weights, as the catalogue stores them."""
-        return (
-            check_allocation(
-                {str(k): v for k, v in self.asset_class.items()}, AssetClass, what="asset class"
-            ),
-            check_allocation({str(k): v for k, v in self.regions.items()}, Region, what="region"),
-            check_allocation({str(k): v for k, v in self.sectors.items()}, Sector, what="sector"),
-        )
+    def maps(self) -> dict[str, dict[str, float]]:
+        """The three allocation maps with plain string keys (already checked by the validators)."""
+        return {
+            name: {str(key): weight for key, weight in allocation.items()}
+            for name, allocation in (
+                ("asset_class", self.asset_class),
+                ("regions", self.regions),
+                ("sectors", self.sectors),
+            )
+        }
 
 
 def build(*, prompted: bool, output_retries: int) -> Agent[TaggerDeps, InstrumentClassificationWithRationale]:
@@ -85,12 +85,4 @@ def build(*, prompted: bool, output_retries: int) -> Agent[TaggerDeps, Instrumen
 
 
 def summarise(result: InstrumentClassificationWithRationale) -> tuple[dict[str, Any], str | None]:
-    return (
-        {
-            "instrument_type": result.instrument_type.value,
-            "asset_class": {str(k): v for k, v in result.asset_class.items()},
-            "regions": {str(k): v for k, v in result.regions.items()},
-            "sectors": {str(k): v for k, v in result.sectors.items()},
-        },
-        result.rationale,
-    )
+    return {"instrument_type": result.instrument_type.value, **result.maps()}, result.rationale

@@ -37,13 +37,12 @@ from alex.agents.guarded import (
 )
 from alex.agents.models import (
     AGENTS,
-    OFFLINE,
     build_model,
     model_settings,
     retry_policy,
     uses_prompted_output,
 )
-from alex.agents.outputs import charts_payload, report_payload, retirement_payload
+from alex.agents.outputs import OFFLINE, charts_payload, report_payload, retirement_payload
 from alex.agents.prompts import load
 from alex.agents.writers import OFFLINE as OFFLINE_WRITERS
 from alex.jobs import events as jobs_events

@@ -15,6 +15,7 @@ from alex.agents import outputs
 from alex.agents.facts import AnalysisFacts, UserProfile, build_facts
 from alex.agents.offline import charter, reporter, retirement_writer
 from alex.db.snapshot import PortfolioSnapshot
+from alex.domain.retirement.models import DEFAULT_PATHS
 
 Section = dict[str, Any]
 
@@ -26,7 +27,13 @@ class WriterSet:
     retirement: Callable[[AnalysisFacts], Section]
 
 
-def facts_for(snapshot: PortfolioSnapshot, *, paths: int, warnings: Sequence[str]) -> AnalysisFacts:
+def facts_for(
+    snapshot: PortfolioSnapshot,
+    *,
+    warnings: Sequence[str],
+    paths: int = DEFAULT_PATHS,
+    project_retirement: bool = True,
+) -> AnalysisFacts:
     """Analyse one snapshot (CPU-bound: the planner runs it in a thread)."""
     profile = UserProfile(
         display_name=snapshot.display_name,
@@ -41,6 +48,7 @@ def facts_for(snapshot: PortfolioSnapshot, *, paths: int, warnings: Sequence[str
         rule_overrides=snapshot.rule_thresholds,
         paths=paths,
         extra_warnings=warnings,
+        project_retirement=project_retirement,
     )
 
 

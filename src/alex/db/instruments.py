@@ -155,10 +155,19 @@ async def set_user_price(session: AsyncSession, *, user_id: str, symbol: str, pr
 
 
 async def clear_user_price(session: AsyncSession, *, user_id: str, symbol: str) -> bool:
+    return await _delete_own(session, UserInstrumentPrice, user_id=user_id, symbol=symbol)
+
+
+async def _delete_own(
+    session: AsyncSession,
+    table: type[UserInstrumentPrice] | type[UserInstrumentClassification],
+    *,
+    user_id: str,
+    symbol: str,
+) -> bool:
+    """Delete a user's own row for a symbol (price or classification) and commit; False if none."""
     result = await session.execute(
-        delete(UserInstrumentPrice)
-        .where(UserInstrumentPrice.user_id == user_id, UserInstrumentPrice.symbol == symbol)
-        .returning(UserInstrumentPrice.symbol)
+        delete(table).where(table.user_id == user_id, table.symbol == symbol).returning(table.symbol)
     )
     removed = result.first() is not None
     await session.commit()
@@ -246,11 +255,4 @@ async def set_user_classification(
 
 async def delete_user_classification(session: AsyncSession, *, user_id: str, symbol: str) -> bool:
     """Remove the user's own classification (the catalogue's applies again); False if there was none."""
-    result = await session.execute(
-        delete(UserInstrumentClassification)
-        .where(UserInstrumentClassification.user_id == user_id, UserInstrumentClassification.symbol == symbol)
-        .returning(UserInstrumentClassification.symbol)
-    )
-    removed = result.first() is not None
-    await session.commit()
-    return removed
+    return await _delete_own(session, UserInstrumentClassification, user_id=user_id, symbol=symbol)

@@ -6,7 +6,6 @@ from alex.agents.planner import Planner
 from alex.db.engine import Database
 from alex.jobs.worker import Worker, WorkerConfig
 from alex.market import price_provider
-from alex.observability.tracing import configure_tracing
 from alex.settings import Settings
 
 
@@ -25,7 +24,6 @@ def build_worker(settings: Settings, database: Database, *, concurrency: int | N
     prices = price_provider(
         None if key is None else key.get_secret_value(), base_url=settings.polygon_base_url
     )
-    configure_tracing()
     planner = Planner(database, settings=settings, prices=prices)
     return Worker(
         database, planner.run, config=worker_config(settings, concurrency=concurrency), on_stop=planner.aclose

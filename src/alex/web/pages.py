@@ -19,9 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.api import session
 from alex.api.context import AppContext
-from alex.api.deps import get_context, get_session
+from alex.api.deps import get_context, get_session, get_user_entry
 from alex.auth.tokens import Claims, InvalidTokenError, SigningKeysUnavailableError
-from alex.db import users
 from alex.db.models import User
 
 HERE: Final = Path(__file__).parent
@@ -59,10 +58,8 @@ async def page_user(
     claims = await _claims(request, context)
     if claims is None:
         raise SignInRequiredError(request.url.path)
-    user, _ = await users.get_or_create(
-        db, user_id=claims.subject, display_name=(claims.name or "New User")[:255], email=claims.email
-    )
-    return user
+    # The same first-visit rules as the API (display name from the claims, email kept if it fits).
+    return (await get_user_entry(claims, db)).user
 
 
 PageUser = Annotated[User, Depends(page_user)]
@@ -97,10 +94,16 @@ def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
+def local_path(value: str | None) -> str:
+    """Only a path on this site (no //host, no scheme): an open redirect helps phishing."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
 def sign_in_redirect(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SignInRequiredError)
-    target = exc.next_path if exc.next_path.startswith("/") and not exc.next_path.startswith("//") else "/"
-    return redirect(f"/signin?next={target}")
+    return redirect(f"/signin?next={local_path(exc.next_path)}")
 
 
 def plotly_js() -> FileResponse:

@@ -67,7 +67,6 @@ function drawPanel(panel) {
   const charts = pageData("charts-data") ?? {};
   for (const element of panel.querySelectorAll("[data-chart]")) {
     if (drawn.has(element)) window.Plotly.Plots.resize(element);
-    else if (charts[element.dataset.chart]?.series?.length) drawFan(element, charts[element.dataset.chart]);
     else drawChart(element, charts[element.dataset.chart], element.dataset.type);
     drawn.add(element);
   }

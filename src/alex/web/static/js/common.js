@@ -2,6 +2,8 @@
 // No inline scripts anywhere (the CSP forbids them): pages load these modules, and data arrives in
 // <script type="application/json"> blocks, which browsers never execute.
 
+import { drawFan } from "./fan.js";
+
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 /** JSON request to our API, authenticated by the session cookie; throws Error(message) on failure. */
@@ -47,22 +49,16 @@ export function drawChart(element, chart, typeOverride) {
     element.textContent = "No data to chart yet.";
     return;
   }
+  if (chart.series?.length) {
+    drawFan(element, chart); // percentile bands: the fan chart's own drawing
+    return;
+  }
   const type = typeOverride ?? chart.type;
   const names = chart.data.map((p) => p.name);
   const values = chart.data.map((p) => p.value);
   const colors = chart.data.map((p) => p.color);
   let traces;
-  if (chart.series?.length) {
-    traces = chart.series.map((s) => ({
-      type: "scatter",
-      mode: "lines",
-      name: s.name,
-      x: names,
-      y: chart.data.map((p) => p[s.key]),
-      line: { color: s.color },
-      fill: s.key === "p5" ? "none" : "tonexty",
-    }));
-  } else if (type === "pie" || type === "donut") {
+  if (type === "pie" || type === "donut") {
     traces = [{ type: "pie", labels: names, values, marker: { colors }, hole: type === "donut" ? 0.5 : 0, sort: false }];
   } else {
     const horizontal = type === "horizontalBar";
@@ -75,7 +71,7 @@ export function drawChart(element, chart, typeOverride) {
     }];
   }
   // A deep copy: Plotly writes axis ranges back into the layout it is given.
-  window.Plotly.react(element, traces, { ...structuredClone(LAYOUT), showlegend: traces.length > 1 || type === "pie" || type === "donut" }, CONFIG);
+  window.Plotly.react(element, traces, { ...structuredClone(LAYOUT), showlegend: type === "pie" || type === "donut" }, CONFIG);
 }
 
 /** Draw every [data-chart] element of the page from a charts payload. */
