@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alex.agents import briefs, charter
-from alex.agents.grounding import Grounder
-from alex.agents.offline.reporter import write_report
-from alex.agents.offline.retirement_writer import write_retirement
+from alex.analysis.fact_index import Grounder
+from alex.analysis.offline.reporter import write_report
+from alex.analysis.offline.retirement_writer import write_retirement
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's demo portfolio
 from tests.agents.portfolios import demo_portfolio, facts_for

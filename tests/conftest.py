@@ -19,12 +19,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import make_url, text
 
-from alex.api.app import create_app
-from alex.api.context import AppContext
+from alex.app import create_app
 from alex.db import migrate
 from alex.db.embedded import start_embedded
 from alex.db.engine import Database, run_with_session
 from alex.db.seed import seed_catalogue
+from alex.http.context import AppContext
 from alex.settings import Settings
 
 TEMPLATE = "alex_template"

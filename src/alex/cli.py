@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from alex.settings import Settings, UnsafeConfigurationError, get_settings
+from alex.settings import OFFLINE_MODEL, Settings, UnsafeConfigurationError, get_settings
 
 app = typer.Typer(help="Alex: a self-hostable, multi-agent AI financial advisor.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema and seed data.", no_args_is_help=True)
@@ -36,14 +36,14 @@ def _settings() -> Settings:
 
 def _models(settings: Settings) -> str:
     """The agents' models, checked: a misconfigured model stops the start, not every job."""
-    from alex.agents.models import ModelConfigurationError, check_models
+    from alex.agents.llm import ModelConfigurationError, check_models
 
     try:
         models = check_models(settings)
     except ModelConfigurationError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    if set(models.values()) == {"offline"}:
+    if set(models.values()) == {OFFLINE_MODEL}:
         return "offline (deterministic writers; set ALEX_MODEL to use a language model)"
     return ", ".join(f"{agent} {model}" for agent, model in models.items())
 
@@ -122,7 +122,7 @@ def serve(
             "Get a token:  .venv/bin/alex token --user demo   then send  Authorization: Bearer <token>"
         )
     if workers == 1:
-        from alex.api.app import create_app
+        from alex.app import create_app
 
         app_ = create_app(settings, database_url=url, run_worker=not no_worker)
         uvicorn.run(app_, host=host, port=port, log_config=None)
@@ -131,7 +131,7 @@ def serve(
         os.environ["ALEX_DATABASE_URL"] = url
         os.environ["ALEX_IN_PROCESS_WORKER"] = "false" if no_worker else "true"
         uvicorn.run(
-            "alex.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None
+            "alex.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None
         )
 
 
@@ -171,8 +171,8 @@ def worker(
     no new jobs, running ones finish or are handed back."""
     import signal
 
+    from alex.app import build_worker
     from alex.db.engine import Database
-    from alex.jobs.service import build_worker
     from alex.observability.logging import configure_logging
 
     settings = _settings()
@@ -218,12 +218,14 @@ def jobs_list(
 ) -> None:
     """The newest jobs of every user."""
     from alex.db import jobs
+    from alex.db.models import JobStatus
 
-    if status is not None and status not in ("pending", "running", "completed", "failed"):
+    if status is not None and status not in set(JobStatus):
         typer.echo("error: --status must be pending, running, completed or failed", err=True)
         raise typer.Exit(2)
+    wanted = None if status is None else JobStatus(status)
     found = _with_session(
-        lambda session: jobs.list_by_status(session, status=status, dead_only=False, limit=limit)
+        lambda session: jobs.list_by_status(session, status=wanted, dead_only=False, limit=limit)
     )
     for job in found:
         typer.echo(_job_line(job))
@@ -234,9 +236,10 @@ def jobs_list(
 def jobs_dead(limit: Annotated[int, typer.Option(min=1, max=1000)] = 50) -> None:
     """Jobs that failed for good (dead-lettered), with their reasons."""
     from alex.db import jobs
+    from alex.db.models import JobStatus
 
     found = _with_session(
-        lambda session: jobs.list_by_status(session, status="failed", dead_only=True, limit=limit)
+        lambda session: jobs.list_by_status(session, status=JobStatus.FAILED, dead_only=True, limit=limit)
     )
     for job in found:
         typer.echo(_job_line(job))

@@ -10,12 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUILT_IN_ISSUER = "urn:alex:built-in-issuer"
+OFFLINE_MODEL: Final = "offline"
+"""The model name that means no model: the deterministic writers (the default, and every fallback)."""
 
 
 class UnsafeConfigurationError(RuntimeError):
@@ -72,7 +74,7 @@ class Settings(BaseSettings):
     polygon_base_url: str = "https://api.polygon.io"
     # Models. "offline" (the default) runs the deterministic writers: no model, no network.
     model: str = Field(
-        default="offline",
+        default=OFFLINE_MODEL,
         description="a pydantic-ai model name (openai:…, anthropic:…, bedrock:…, google:…, groq:…, "
         'mistral:…), "openai-compatible:<model>" with ALEX_MODEL_BASE_URL, or "offline"',
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from alex.agents.facts import AnalysisFacts, UserProfile, build_facts
+from alex.analysis.facts import AnalysisFacts, UserProfile, build_facts
 from alex.db.demo import DEMO_ACCOUNTS
 from alex.db.seed import catalogue
 from alex.domain.portfolio.models import Account, Instrument, Portfolio, Position

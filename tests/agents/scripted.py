@@ -21,7 +21,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
-from alex.agents.offline.reporter import SECTIONS
+from alex.analysis.offline.reporter import SECTIONS
 
 Script = Callable[[list[ModelMessage], AgentInfo], ModelResponse]
 

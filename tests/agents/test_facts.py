@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from alex.agents.facts import (
+from alex.analysis.facts import (
     CONTRIBUTION_STEP,
     GAP_SEARCH_PATHS,
     AnalysisFacts,

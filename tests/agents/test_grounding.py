@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from alex.agents.grounding import Grounder, allowed_tickers, check_text, fact_index, ungrounded
+from alex.analysis.fact_index import Grounder, allowed_tickers, fact_index
 from alex.guardrails.grounding import FactIndex, Kind, extract_quantities
+from tests.support.grounding import check_text, ungrounded
 
 from .portfolios import demo_facts, gappy_facts, instruments
 

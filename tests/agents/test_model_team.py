@@ -18,8 +18,8 @@ from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models.function import AgentInfo
 from sqlalchemy import select
 
-from alex.agents.planner import Planner
 from alex.agents.team import Team
+from alex.analysis.workflow import AnalysisWorkflow
 from alex.db import accounts, ai_decisions, positions
 from alex.db.engine import Database
 from alex.db.models import AiDecision, Instrument, Job
@@ -51,7 +51,7 @@ async def _analyse(database: Database, settings: Settings, **scripts: scripted.S
 
 async def _run(database: Database, settings: Settings, job_id: uuid.UUID, **scripts: scripted.Script) -> Job:
     team = Team(settings, models=scripted.team_models(**scripts))
-    planner = Planner(database, settings=settings, prices=CataloguePrices(), team=team)
+    planner = AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=team)
     return await run_to_end(database, planner, job_id)
 
 
@@ -192,6 +192,7 @@ async def test_an_injection_in_an_account_name_is_neutralised_and_its_effect_cau
         await positions.upsert(
             session, account_id=account.id, symbol="VTI", quantity=Decimal(3), as_of_date=None
         )
+        await session.commit()
     job = await _run(database, settings, job_id, reporter=obedient)
     assert job.status == "completed"
     assert seen
@@ -220,6 +221,7 @@ async def test_the_tagger_classifies_an_unknown_symbol_and_records_its_rationale
         await positions.upsert(
             session, account_id=account.id, symbol="ZZQX", quantity=Decimal(5), as_of_date=None
         )
+        await session.commit()
     job = await _run(database, settings, job_id)
     assert job.status == "completed"
     async with database.session() as session:
@@ -255,6 +257,7 @@ async def test_a_tagger_whose_allocations_never_sum_to_100_leaves_the_symbol_unc
         await positions.upsert(
             session, account_id=account.id, symbol="ZZQY", quantity=Decimal(5), as_of_date=None
         )
+        await session.commit()
     job = await _run(database, settings, job_id, tagger=bad_sums)
     assert job.status == "completed"
     async with database.session() as session:
@@ -287,7 +290,7 @@ async def test_a_spent_job_budget_sends_the_remaining_sections_offline(
 async def test_offline_sections_are_audited_too(database: Database, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, retirement_paths=200, job_retry_base_seconds=0)
     job_id = await demo_job(database)
-    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
     audit = await _audit(database, job.id)
     assert set(audit) == {"reporter", "charter", "retirement"}
     assert {row.model for row in audit.values()} == {"offline"}

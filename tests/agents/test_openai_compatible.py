@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from alex.agents.planner import Planner
 from alex.agents.team import Team
+from alex.analysis.workflow import AnalysisWorkflow
 from alex.db import accounts, ai_decisions, positions
 from alex.db.engine import Database
 from alex.db.models import AiDecision, Job
@@ -132,7 +132,7 @@ def _settings(tmp_path: Path, server: OpenAIServer, **changes: Any) -> Settings:
 
 async def _analyse(database: Database, settings: Settings) -> Job:
     job_id = await demo_job(database)
-    planner = Planner(database, settings=settings, prices=CataloguePrices(), team=Team(settings))
+    planner = AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings))
     return await run_to_end(database, planner, job_id)
 
 
@@ -273,9 +273,10 @@ async def test_with_a_bad_model_every_section_still_ends_valid_and_flagged(
         await positions.upsert(
             session, account_id=account.id, symbol="ZZQW", quantity=Decimal(1), as_of_date=None
         )
+        await session.commit()
     settings = _settings(tmp_path, server)
     job = await run_to_end(
-        database, Planner(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id
+        database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id
     )
     assert job.status == "completed"
     assert job.report_payload is not None

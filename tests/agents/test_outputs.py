@@ -5,12 +5,11 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from alex.agents.facts import AnalysisFacts
-from alex.agents.offline.charter import write_charts
-from alex.agents.offline.reporter import write_report
-from alex.agents.offline.retirement_writer import write_retirement
-from alex.agents.outputs import (
-    OFFLINE,
+from alex.analysis.facts import AnalysisFacts
+from alex.analysis.offline.charter import write_charts
+from alex.analysis.offline.reporter import write_report
+from alex.analysis.offline.retirement_writer import write_retirement
+from alex.analysis.payloads import (
     ChartsOutput,
     ChartSpec,
     Recommendation,
@@ -21,6 +20,7 @@ from alex.agents.outputs import (
     summary_payload,
 )
 from alex.domain.charts.validation import ChartValidationError, validate_charts
+from alex.settings import OFFLINE_MODEL
 
 from .portfolios import WHEN, demo_facts, empty_facts, gappy_facts
 
@@ -39,7 +39,7 @@ def test_report_payload_shape() -> None:
         "written_offline",
     }
     assert payload["agent"] == "reporter"
-    assert payload["generated_by"] == OFFLINE
+    assert payload["generated_by"] == OFFLINE_MODEL
     assert payload["written_offline"] is True
     assert payload["generated_at"] == "2025-03-14T09:30:00+00:00"
     assert all(set(r) == {"title", "reasoning", "impact", "priority"} for r in payload["recommendations"])
@@ -113,7 +113,7 @@ def test_chart_specs_are_strict(bad: dict[str, object]) -> None:
 def test_chart_keys_must_be_unique() -> None:
     chart = write_charts(demo_facts()).charts[0]
     with pytest.raises(ValidationError, match="unique"):
-        ChartsOutput(charts=[chart, chart], generated_by=OFFLINE)
+        ChartsOutput(charts=[chart, chart], generated_by=OFFLINE_MODEL)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_recommendations_are_validated(changes: dict[str, object]) -> None:
 @pytest.mark.parametrize("count", [2, 8])
 def test_a_report_has_three_to_seven_recommendations(count: int) -> None:
     with pytest.raises(ValidationError):
-        ReportOutput(content="# Report", recommendations=[RECOMMENDATION] * count, generated_by=OFFLINE)
+        ReportOutput(content="# Report", recommendations=[RECOMMENDATION] * count, generated_by=OFFLINE_MODEL)
 
 
 def test_retirement_payload_carries_the_numbers_as_decimal_strings() -> None:
@@ -144,7 +144,7 @@ def test_retirement_payload_carries_the_numbers_as_decimal_strings() -> None:
         json.dumps(retirement_payload(write_retirement(facts), facts=facts, generated_at=WHEN))
     )
     assert payload["agent"] == "retirement"
-    assert payload["generated_by"] == OFFLINE
+    assert payload["generated_by"] == OFFLINE_MODEL
     assert payload["written_offline"] is True
     assert payload["success_rate"] == facts.retirement.success_rate
     assert payload["safe_withdrawal_rate"] == facts.retirement.safe_withdrawal_rate

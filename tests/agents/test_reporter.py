@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from alex.agents.facts import AnalysisFacts
-from alex.agents.grounding import check_text, ungrounded
-from alex.agents.offline.charter import write_charts
-from alex.agents.offline.reporter import SECTIONS, write_report
-from alex.agents.offline.retirement_writer import write_retirement
-from alex.agents.outputs import OFFLINE
+from alex.analysis.facts import AnalysisFacts
+from alex.analysis.offline.charter import write_charts
+from alex.analysis.offline.reporter import SECTIONS, write_report
+from alex.analysis.offline.retirement_writer import write_retirement
 from alex.domain.formatting import format_money, format_percent
+from alex.settings import OFFLINE_MODEL
+from tests.support.grounding import check_text, ungrounded
 
 from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts, instruments
 
@@ -50,7 +50,7 @@ def test_every_amount_percentage_and_ticker_is_grounded(make_facts: Callable[[],
 @ALL_FACTS
 def test_the_report_says_it_was_written_offline(make_facts: Callable[[], AnalysisFacts]) -> None:
     report = write_report(make_facts())
-    assert report.generated_by == OFFLINE
+    assert report.generated_by == OFFLINE_MODEL
     assert "Written offline" in report.content
     assert "no language model" in report.content
 

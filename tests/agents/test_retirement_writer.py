@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from alex.agents.facts import GAP_SEARCH_PATHS, AnalysisFacts
-from alex.agents.grounding import check_text, ungrounded
-from alex.agents.offline.retirement_writer import verdict, write_retirement
-from alex.agents.outputs import OFFLINE
+from alex.analysis.facts import GAP_SEARCH_PATHS, AnalysisFacts
+from alex.analysis.offline.retirement_writer import verdict, write_retirement
 from alex.domain.formatting import format_money, format_percent
+from alex.settings import OFFLINE_MODEL
+from tests.support.grounding import check_text, ungrounded
 
 from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts, instruments
 
@@ -17,7 +17,7 @@ from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_
 def test_every_amount_percentage_and_ticker_is_grounded(make_facts: Callable[[], AnalysisFacts]) -> None:
     facts = make_facts()
     output = write_retirement(facts)
-    assert output.generated_by == OFFLINE
+    assert output.generated_by == OFFLINE_MODEL
     assert "no language model" in output.analysis
     assert ungrounded(output.analysis, facts) == []
     grounding = check_text(output.analysis, facts, known_tickers=frozenset(instruments()))

@@ -7,12 +7,12 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alex.agents.facts import build_facts
-from alex.agents.grounding import Grounder
-from alex.agents.offline.charter import write_charts
-from alex.agents.offline.reporter import write_report
-from alex.agents.offline.retirement_writer import write_retirement
-from alex.agents.outputs import charts_payload, report_payload, retirement_payload, summary_payload
+from alex.analysis.fact_index import Grounder
+from alex.analysis.facts import build_facts
+from alex.analysis.offline.charter import write_charts
+from alex.analysis.offline.reporter import write_report
+from alex.analysis.offline.retirement_writer import write_retirement
+from alex.analysis.payloads import charts_payload, report_payload, retirement_payload, summary_payload
 from alex.domain.portfolio.models import Account, Instrument, Portfolio, Position
 
 from ..domain.builders import portfolios

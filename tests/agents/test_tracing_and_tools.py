@@ -15,8 +15,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart
 from pydantic_ai.models.function import AgentInfo
 
-from alex.agents.planner import Planner
 from alex.agents.team import Team
+from alex.analysis.workflow import AnalysisWorkflow
 from alex.db import accounts, ai_decisions, positions
 from alex.db.engine import Database
 from alex.market.prices import CataloguePrices
@@ -59,7 +59,7 @@ async def test_every_agent_run_and_model_call_is_a_span(
     job_id = await demo_job(database)
     team = Team(settings, models=scripted.team_models())
     job = await run_to_end(
-        database, Planner(database, settings=settings, prices=CataloguePrices(), team=team), job_id
+        database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=team), job_id
     )
     assert job.status == "completed"
     finished = spans.get_finished_spans()
@@ -93,6 +93,7 @@ async def test_the_reporters_tool_sees_only_the_jobs_user(database: Database, se
         await positions.upsert(
             session, account_id=theirs.id, symbol="XLE", quantity=Decimal(50), as_of_date=None
         )
+        await session.commit()
     answers: list[dict[str, object]] = []
 
     def curious(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
@@ -113,7 +114,7 @@ async def test_the_reporters_tool_sees_only_the_jobs_user(database: Database, se
 
     team = Team(settings, models=scripted.team_models(reporter=curious))
     job = await run_to_end(
-        database, Planner(database, settings=settings, prices=CataloguePrices(), team=team), job_id
+        database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=team), job_id
     )
     assert job.status == "completed"
     assert answers[0] == {"symbol": "XLE", "held": False, "note": "the person does not hold this symbol"}

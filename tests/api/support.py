@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from alex.api.app import create_app
+from alex.app import create_app
 from alex.settings import Settings
 from tests.conftest import TEMPLATE, ApiHarness, PostgresServer
 

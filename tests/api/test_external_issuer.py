@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-import alex.api.app
+import alex.app
 from alex.auth.keys import BuiltinIssuer
 from alex.auth.tokens import RemoteJWKS
 from alex.settings import Settings
@@ -62,7 +62,7 @@ def jwks(rsa_key: SigningKey) -> Iterator[JWKSServer]:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """The JWKS cache's monotonic clock, moved by hand, so "30 s later" takes no time."""
     fake = FakeClock(1000.0)
-    monkeypatch.setattr(alex.api.app, "RemoteJWKS", functools.partial(RemoteJWKS, clock=fake))
+    monkeypatch.setattr(alex.app, "RemoteJWKS", functools.partial(RemoteJWKS, clock=fake))
     return fake
 
 

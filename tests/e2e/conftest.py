@@ -50,7 +50,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from alex.api.app import create_app
+from alex.app import create_app
 from alex.settings import Settings
 from tests.conftest import AppAccess, PostgresServer
 

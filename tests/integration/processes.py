@@ -174,6 +174,7 @@ def enqueue_demo_jobs(
                 async with database.session() as session:
                     await users.get_or_create(session, user_id=user_id, display_name=user_id, email=None)
                     await demo.populate(session, user_id=user_id)
+                    await session.commit()
                 for _ in range(count):
                     async with database.session() as session:
                         job = await job_queue.enqueue(

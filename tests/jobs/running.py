@@ -6,12 +6,15 @@ import asyncio
 import uuid
 from typing import Any
 
-from alex.agents.planner import Planner
+from alex.analysis.workflow import JOB_TYPE, AnalysisWorkflow
 from alex.db import demo
 from alex.db.engine import Database
 from alex.db.models import Job
 from alex.jobs import events, queue
 from alex.jobs.worker import Worker, WorkerConfig
+
+FINAL_KINDS = frozenset({"job_completed", "job_failed"})
+"""The events that end a job."""
 
 
 async def demo_job(database: Database, user: str = "u1") -> uuid.UUID:
@@ -35,7 +38,7 @@ async def load_job(database: Database, job_id: uuid.UUID) -> Job:
         return job
 
 
-async def run_to_end(database: Database, planner: Planner, job_id: uuid.UUID) -> Job:
+async def run_to_end(database: Database, planner: AnalysisWorkflow, job_id: uuid.UUID) -> Job:
     """Run a worker until the job has ended (its final event), then stop it."""
     ended = asyncio.Event()
 
@@ -50,14 +53,14 @@ async def run_to_end(database: Database, planner: Planner, job_id: uuid.UUID) ->
         # The worker writes the final event after the outcome; stop once it is there.
         while True:
             found = await events.since(database, job_id=job_id, after_id=0)
-            if any(e.kind in events.FINAL_KINDS for e in found):
+            if any(e.kind in FINAL_KINDS for e in found):
                 ended.set()
                 return
             await asyncio.sleep(0.05)
 
     worker = Worker(
         database,
-        runner,
+        {JOB_TYPE: runner},
         config=WorkerConfig(concurrency=1, heartbeat_seconds=60, poll_seconds=0.2, retry_base_seconds=0),
         on_stop=planner.aclose,
     )

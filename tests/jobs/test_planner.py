@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from alex.agents.facts import AnalysisFacts
 from alex.agents.guarded import JobContext
-from alex.agents.planner import Planner
-from alex.agents.team import SectionResult, Team
-from alex.agents.writers import OFFLINE, WriterSet
+from alex.agents.team import Team
+from alex.analysis.facts import AnalysisFacts
+from alex.analysis.workflow import AnalysisWorkflow
+from alex.analysis.writer_sets import OFFLINE_WRITERS, SectionResult, WriterSet
 from alex.db import positions
 from alex.db.engine import Database
 from alex.domain.charts.validation import validate_charts
@@ -44,7 +44,7 @@ def settings(tmp_path: Path) -> Settings:
 
 async def test_the_offline_pipeline_fills_every_payload(database: Database, settings: Settings) -> None:
     job_id = await demo_job(database)
-    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
     assert job.status == "completed", job.error_message
     assert job.report_payload is not None
     content = job.report_payload["content"]
@@ -76,7 +76,8 @@ async def test_an_unclassified_holding_completes_with_a_warning(
         await positions.upsert(
             session, account_id=account, symbol="ZZZZ", quantity=Decimal(5), as_of_date=None
         )
-    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+        await session.commit()
+    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
     assert job.status == "completed"
     assert job.warnings
     assert any("ZZZZ is not fully classified" in warning for warning in job.warnings)
@@ -112,7 +113,7 @@ async def test_a_team_that_raises_falls_back_to_the_offline_writer(
     job_id = await demo_job(database)
     team = _FaultyTeam(settings, "reporter", _raise)
     job = await run_to_end(
-        database, Planner(database, settings=settings, prices=CataloguePrices(), team=team), job_id
+        database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=team), job_id
     )
     assert job.status == "completed"
     assert job.report_payload is not None
@@ -128,11 +129,11 @@ async def test_a_section_whose_fallback_fails_too_is_recorded_and_the_rest_compl
     database: Database, settings: Settings
 ) -> None:
     job_id = await demo_job(database)
-    broken = WriterSet(reporter=OFFLINE.reporter, charter=_raising, retirement=OFFLINE.retirement)
+    broken = WriterSet(reporter=OFFLINE_WRITERS.reporter, charter=_raising, retirement=OFFLINE_WRITERS.retirement)
     team = _FaultyTeam(settings, "charter", _raise)
     job = await run_to_end(
         database,
-        Planner(database, settings=settings, prices=CataloguePrices(), team=team, fallback=broken),
+        AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=team, fallback=broken),
         job_id,
     )
     assert job.status == "completed"
@@ -161,7 +162,7 @@ async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
     quick = settings.model_copy(update={"job_step_timeout_seconds": 0.3})
     job = await run_to_end(
         database,
-        Planner(
+        AnalysisWorkflow(
             database, settings=quick, prices=CataloguePrices(), team=_FaultyTeam(quick, "retirement", hanging)
         ),
         job_id,
@@ -181,7 +182,7 @@ async def test_analytics_failure_fails_the_job_at_once(database: Database, setti
     async with database.session() as session:  # stored data the rules cannot accept
         await session.execute(text("""UPDATE users SET rule_thresholds = '{"no_such_rule": {}}'"""))
         await session.commit()
-    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
     assert job.status == "failed"
     assert job.attempts == 1
     assert "analysis could not be computed" in (job.error_message or "")
@@ -189,7 +190,7 @@ async def test_analytics_failure_fails_the_job_at_once(database: Database, setti
 
 async def test_a_rerun_overwrites_the_same_job(database: Database, settings: Settings) -> None:
     job_id = await demo_job(database)
-    planner = Planner(database, settings=settings, prices=CataloguePrices())
+    planner = AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings))
     first = await run_to_end(database, planner, job_id)
     async with database.session() as session:
         await session.execute(text("UPDATE jobs SET status = 'failed' WHERE id = :j"), {"j": job_id})
@@ -211,6 +212,9 @@ class _OneQuote:
 
     name = "test-provider"
 
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
     async def quotes(self, symbols: Sequence[str]) -> PriceResult:
         from datetime import UTC, datetime
 
@@ -228,7 +232,7 @@ async def test_prices_from_the_provider_update_the_catalogue_and_problems_are_wa
     database: Database, settings: Settings
 ) -> None:
     job_id = await demo_job(database)
-    job = await run_to_end(database, Planner(database, settings=settings, prices=_OneQuote()), job_id)
+    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=_OneQuote(), team=Team(settings)), job_id)
     assert job.status == "completed"
     async with database.session() as session:
         spy = (

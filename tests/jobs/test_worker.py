@@ -7,8 +7,8 @@ import uuid
 
 from alex.db.engine import Database
 from alex.db.models import Job
+from alex.failures import PermanentError, TransientError
 from alex.jobs import events, queue
-from alex.jobs.errors import PermanentError, TransientError
 from alex.jobs.queue import Claim
 from alex.jobs.worker import JobResult, Worker, WorkerConfig
 
@@ -55,7 +55,7 @@ async def test_a_job_runs_once_and_its_result_is_published(database: Database) -
         done.set()
         return JobResult(payloads={"report": {"content": "hello"}}, warnings=["one warning"])
 
-    await _run_until(Worker(database, runner, config=FAST), done)
+    await _run_until(Worker(database, {"portfolio_analysis": runner}, config=FAST), done)
     job = await _job(database, job_id)
     assert [c.job_id for c in calls] == [job_id]
     assert job.status == "completed"
@@ -76,7 +76,7 @@ async def test_transient_failures_are_retried_then_dead_lettered(database: Datab
             done.set()
         raise TransientError("the model timed out")
 
-    await _run_until(Worker(database, runner, config=FAST), done)
+    await _run_until(Worker(database, {"portfolio_analysis": runner}, config=FAST), done)
     job = await _job(database, job_id)
     assert attempts == [1, 2, 3]
     assert job.status == "failed"
@@ -97,7 +97,7 @@ async def test_a_transient_failure_then_success_completes(database: Database) ->
         done.set()
         return JobResult(payloads={"summary": {"ok": True}})
 
-    await _run_until(Worker(database, runner, config=FAST), done)
+    await _run_until(Worker(database, {"portfolio_analysis": runner}, config=FAST), done)
     job = await _job(database, job_id)
     assert (job.status, job.attempts, job.summary_payload) == ("completed", 2, {"ok": True})
 
@@ -112,7 +112,7 @@ async def test_a_permanent_failure_fails_at_once_with_its_reason(database: Datab
         done.set()
         raise PermanentError("the user of this job no longer exists")
 
-    await _run_until(Worker(database, runner, config=FAST), done)
+    await _run_until(Worker(database, {"portfolio_analysis": runner}, config=FAST), done)
     job = await _job(database, job_id)
     assert attempts == [1]
     assert job.status == "failed"
@@ -129,7 +129,7 @@ async def test_stopping_releases_a_job_that_does_not_finish_in_the_grace_period(
         raise AssertionError("unreachable")
 
     config = WorkerConfig(concurrency=1, heartbeat_seconds=60, poll_seconds=60, shutdown_grace_seconds=0)
-    worker = Worker(database, runner, config=config)
+    worker = Worker(database, {"portfolio_analysis": runner}, config=config)
     task = asyncio.create_task(worker.run())
     await asyncio.wait_for(started.wait(), timeout=60)
     worker.stop()
@@ -161,7 +161,7 @@ async def test_concurrency_runs_jobs_side_by_side(database: Database) -> None:
             all_done.set()
         return JobResult(payloads={})
 
-    worker = Worker(database, runner, config=FAST)  # concurrency 2
+    worker = Worker(database, {"portfolio_analysis": runner}, config=FAST)  # concurrency 2
     task = asyncio.create_task(worker.run())
     await asyncio.wait_for(both_running.wait(), timeout=60)
     release.set()

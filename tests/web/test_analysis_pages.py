@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from alex.agents.planner import Planner
+from alex.agents.team import Team
+from alex.analysis.workflow import AnalysisWorkflow
 from alex.db.models import Job
 from alex.market.prices import CataloguePrices
 from alex.settings import Settings
@@ -52,7 +53,7 @@ async def _completed_job(api: ApiHarness, tmp_path: Path) -> uuid.UUID:
     job_id = await _start(api)
     database = api.context.database
     settings = Settings(data_dir=tmp_path / "planner", retirement_paths=200, job_retry_base_seconds=0)
-    job = await run_to_end(database, Planner(database, settings=settings, prices=CataloguePrices()), job_id)
+    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
     assert job.status == "completed", job.error_message
     assert job.report_payload is not None
     async with database.session() as session:

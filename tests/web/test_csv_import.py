@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alex.web import csv_import
-from alex.web.csv_import import AccountRef, decode, parse
+from alex.services.csv_import import AccountRef, decode, parse
+from alex.services import csv_import
 from tests.conftest import ApiHarness
 from tests.web.support import csrf, csrf_of, sign_up
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from alex.agents.facts import AnalysisFacts
 from alex.agents.guarded import GuardrailEvent
-from alex.agents.outputs import RetirementOutput, retirement_payload, summary_payload
+from alex.analysis.facts import AnalysisFacts
+from alex.analysis.payloads import RetirementOutput, retirement_payload, summary_payload
 from alex.guardrails.input import clean, data_block
 
 JsonValue = Any

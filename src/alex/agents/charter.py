@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, ModelRetry, RunContext
 
 from alex.agents.checks import WriterDeps, require_grounded
-from alex.agents.facts import AnalysisFacts
 from alex.agents.guarded import GuardrailEvent
-from alex.agents.models import new_agent
-from alex.agents.outputs import ChartsOutput, ChartSpec, ChartType
+from alex.agents.llm import new_agent
 from alex.agents.prompts import load
+from alex.analysis.facts import AnalysisFacts
+from alex.analysis.payloads import ChartsOutput, ChartSpec, ChartType
 from alex.domain.charts.retirement_chart import retirement_fan_chart
 
 MAX_CHARTS: Final = 8

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from pydantic_ai import ModelRetry
 
-from alex.agents.facts import AnalysisFacts
-from alex.agents.grounding import Grounder
 from alex.agents.guarded import GuardrailEvent
+from alex.analysis.fact_index import Grounder
+from alex.analysis.facts import AnalysisFacts
 from alex.guardrails.size import cap_markdown
 
 

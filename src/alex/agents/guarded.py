@@ -18,7 +18,6 @@ from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mappin
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeGuard, TypeVar
 
-import structlog
 from pydantic_ai import Agent, RunContext, capture_run_messages
 from pydantic_ai.exceptions import ModelAPIError, RunTimedOut, UnexpectedModelBehavior, UsageLimitExceeded
 from pydantic_ai.messages import (
@@ -38,13 +37,15 @@ from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import RunUsage
 
 from alex.agents.budget import JobBudget
-from alex.agents.models import RetryingModel, RetryPolicy
+from alex.agents.llm import RetryingModel, RetryPolicy
 from alex.agents.prompts import Prompt
 from alex.db import ai_decisions
 from alex.db.engine import Database
+from alex.observability.logging import get_logger
 from alex.observability.tracing import agent_span, trace_id_of
+from alex.settings import OFFLINE_MODEL
 
-log = structlog.get_logger(__name__)
+log = get_logger("alex.agents")
 
 OutputT = TypeVar("OutputT")
 Outcome = Literal["passed", "re_asked", "fell_back", "failed"]
@@ -203,8 +204,8 @@ async def record_offline(
         job,
         agent=agent,
         subject=None,
-        model="offline",
-        prompt_version="offline",
+        model=OFFLINE_MODEL,
+        prompt_version=OFFLINE_MODEL,
         outcome="passed",
         digest=digest,
         summary=summary,

@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, RunContext
 
 from alex.agents.checks import WriterDeps, capped, require_grounded, require_sections
-from alex.agents.models import new_agent
-from alex.agents.offline.reporter import SECTIONS
-from alex.agents.outputs import CONTENT_MAX, Recommendation, ReportOutput
+from alex.agents.llm import new_agent
 from alex.agents.prompts import load
+from alex.analysis.offline.reporter import SECTIONS
+from alex.analysis.payloads import CONTENT_MAX, Recommendation, ReportOutput
 
 TASK: Final = "Write the portfolio report and its recommendations from these computed facts."
 

@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, RunContext
 
 from alex.agents.checks import WriterDeps, capped, require_grounded
-from alex.agents.models import new_agent
-from alex.agents.outputs import CONTENT_MAX, RetirementOutput
+from alex.agents.llm import new_agent
 from alex.agents.prompts import load
+from alex.analysis.payloads import CONTENT_MAX, RetirementOutput
 
 TASK: Final = "Explain this retirement projection to the person it belongs to."
 

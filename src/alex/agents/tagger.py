@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_ai import Agent
 
 from alex.agents.guarded import GuardrailEvent
-from alex.agents.models import new_agent
+from alex.agents.llm import new_agent
 from alex.agents.prompts import load
 from alex.domain.taxonomy import AllocationError, AssetClass, InstrumentType, Region, Sector, check_allocation
 

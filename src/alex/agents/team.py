@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -22,9 +23,8 @@ from pydantic_ai import Agent
 from pydantic_ai.models import Model
 
 from alex.agents import briefs, charter, reporter, retirement, tagger
+from alex.agents.budget import JobBudget
 from alex.agents.checks import WriterDeps
-from alex.agents.facts import AnalysisFacts
-from alex.agents.grounding import Grounder
 from alex.agents.guarded import (
     AgentCall,
     Guarded,
@@ -35,19 +35,17 @@ from alex.agents.guarded import (
     record_offline,
     run_guarded,
 )
-from alex.agents.models import (
-    AGENTS,
-    build_model,
-    model_settings,
-    retry_policy,
-    uses_prompted_output,
-)
-from alex.agents.outputs import OFFLINE, charts_payload, report_payload, retirement_payload
+from alex.agents.llm import build_model, model_settings, retry_policy, uses_prompted_output
 from alex.agents.prompts import load
-from alex.agents.writers import OFFLINE as OFFLINE_WRITERS
+from alex.analysis.fact_index import Grounder
+from alex.analysis.facts import AnalysisFacts
+from alex.analysis.payloads import charts_payload, report_payload, retirement_payload
+from alex.analysis.writer_sets import OFFLINE_WRITERS, Classification, SectionResult, Unclassified
+from alex.db.engine import Database
+from alex.db.models import AgentName
 from alex.jobs import events as jobs_events
 from alex.observability.tracing import configure_tracing
-from alex.settings import Settings
+from alex.settings import OFFLINE_MODEL, Settings
 
 Section = dict[str, Any]
 DEADLINE_SHARE: Final = 0.8
@@ -56,14 +54,6 @@ _WARNINGS: Final = {
     "neutralised": "Text that looked like an instruction to the AI was withheld from it ({detail}).",
     "truncated": "The {agent} section was shortened to fit its length limit.",
 }
-
-
-@dataclass(slots=True)
-class SectionResult:
-    payload: Section
-    provenance: Section
-    """Who wrote it and what the guardrails said: the summary's ``agents`` entry for this section."""
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,17 +69,21 @@ class Team:
     def __init__(self, settings: Settings, *, models: Mapping[str, Model] | None = None) -> None:
         """``models`` replaces configured models by agent name (tests, benchmarks)."""
         self.settings = settings
-        builders: dict[str, Callable[..., Agent[Any, Any]]] = {
-            "tagger": tagger.build,
-            "reporter": reporter.build,
-            "charter": charter.build,
-            "retirement": retirement.build,
+        builders: dict[AgentName, Callable[..., Agent[Any, Any]]] = {
+            AgentName.TAGGER: tagger.build,
+            AgentName.REPORTER: reporter.build,
+            AgentName.CHARTER: charter.build,
+            AgentName.RETIREMENT: retirement.build,
         }
         self._seats: dict[str, _Seat] = {}
-        for agent in AGENTS:
+        for agent in AgentName:
             given = (models or {}).get(agent)
             name = f"{given.system}:{given.model_name}" if given is not None else settings.model_for(agent)
-            model = given if given is not None else (None if name == OFFLINE else build_model(name, settings))
+            model = (
+                given
+                if given is not None
+                else (None if name == OFFLINE_MODEL else build_model(name, settings))
+            )
             built = (
                 None
                 if model is None
@@ -120,7 +114,27 @@ class Team:
     @property
     def tags(self) -> bool:
         """Whether a model classifies unknown instruments (offline, they stay unclassified)."""
-        return self._seats["tagger"].model is not None
+        return self._seats[AgentName.TAGGER].model is not None
+
+    def for_job(
+        self,
+        *,
+        database: Database,
+        job_id: uuid.UUID,
+        user_id: str,
+        attempt: int,
+        known_tickers: frozenset[str],
+    ) -> JobAgents:
+        """The team's agents for one job: one token budget and one audit trail for all its runs."""
+        job = JobContext(
+            job_id=job_id,
+            user_id=user_id,
+            attempt=attempt,
+            database=database,
+            budget=JobBudget.from_settings(self.settings),
+            known_tickers=known_tickers,
+        )
+        return JobAgents(self, job)
 
     async def _call(self, agent: str, *, subject: str | None = None) -> AgentCall:
         seat = self._seats[agent]
@@ -140,12 +154,12 @@ class Team:
     async def classify(
         self, symbol: str, name: str, job: JobContext
     ) -> Guarded[tagger.InstrumentClassificationWithRationale]:
-        seat = self._seats["tagger"]
+        seat = self._seats[AgentName.TAGGER]
         assert seat.agent is not None, "classify needs a tagger model"
         prompt, events = briefs.render("instrument", {"symbol": symbol, "name": name}, task=tagger.TASK)
         return await run_guarded(
             seat.agent,
-            await self._call("tagger", subject=symbol),
+            await self._call(AgentName.TAGGER, subject=symbol),
             job=job,
             user_prompt=prompt,
             deps=tagger.TaggerDeps(symbol=symbol),
@@ -186,7 +200,9 @@ class Team:
         }
         if run.output is None:
             warnings.append(f"The {section} section was written by the offline writer instead: {run.reason}.")
-            return SectionResult(_marked(_offline_section(section, facts), section), provenance, warnings)
+            return SectionResult(
+                _marked(OFFLINE_WRITERS.section(section, facts), section), provenance, warnings
+            )
         return SectionResult(
             _model_section(section, run.output, facts, seat.model_name), provenance, warnings
         )
@@ -196,18 +212,18 @@ class Team:
         latency = self.settings.simulated_model_latency_seconds
         if latency:
             await asyncio.sleep(latency)  # development and benchmarks: a stand-in for a model call
-        payload = await asyncio.to_thread(_offline_section, section, facts)
+        payload = await asyncio.to_thread(OFFLINE_WRITERS.section, section, facts)
         await record_offline(
             job,
             agent=section,
             digest=input_hash(
-                "offline", json.dumps(briefs.portfolio_facts(facts), sort_keys=True, default=str)
+                OFFLINE_MODEL, json.dumps(briefs.portfolio_facts(facts), sort_keys=True, default=str)
             ),
             summary={"characters": len(json.dumps(payload, default=str))},
             duration_ms=(time.perf_counter() - started) * 1000,
         )
         provenance: Section = {
-            "model": OFFLINE,
+            "model": OFFLINE_MODEL,
             "outcome": "passed",
             "fallback": False,
             "fallback_reason": None,
@@ -217,14 +233,38 @@ class Team:
         return SectionResult(payload, provenance)
 
 
+class JobAgents:
+    """The team bound to one job (what the analysis workflow calls)."""
+
+    def __init__(self, team: Team, job: JobContext) -> None:
+        self.team = team
+        self.job = job
+
+    async def classify(self, symbol: str, name: str) -> Classification | Unclassified:
+        result = await self.team.classify(symbol, name, self.job)
+        if result.output is None:
+            return Unclassified(reason=result.reason or "no valid classification")
+        maps = result.output.maps()
+        return Classification(
+            instrument_type=result.output.instrument_type.value,
+            asset_class=maps["asset_class"],
+            regions=maps["regions"],
+            sectors=maps["sectors"],
+            source=self.team.model_name(AgentName.TAGGER),
+        )
+
+    async def write(self, section: str, facts: AnalysisFacts) -> SectionResult:
+        return await self.team.write(section, facts, self.job)
+
+
 Summarise = Callable[[Any], tuple[dict[str, Any], str | None]]
 
 
 def _brief(section: str, facts: AnalysisFacts) -> tuple[str, Any, str, Summarise]:
     """A writer's data block name, its data, its task and how its audit row summarises the output."""
-    if section == "reporter":
+    if section == AgentName.REPORTER:
         return "portfolio_facts", briefs.portfolio_facts(facts), reporter.TASK, reporter.summarise
-    if section == "charter":
+    if section == AgentName.CHARTER:
         return "available_charts", charter.menu(facts), charter.TASK, charter.summarise
     return "retirement_facts", briefs.retirement_facts(facts), retirement.TASK, retirement.summarise
 
@@ -244,23 +284,18 @@ def _progress(section: str, job: JobContext) -> Progress:
     return report
 
 
-def _offline_section(section: str, facts: AnalysisFacts) -> Section:
-    writer: Callable[[AnalysisFacts], Section] = getattr(OFFLINE_WRITERS, section)
-    return writer(facts)
-
-
 def _model_section(section: str, output: Any, facts: AnalysisFacts, model_name: str) -> Section:
     now = datetime.now(UTC)
-    if section == "reporter":
+    if section == AgentName.REPORTER:
         return report_payload(reporter.finish(output, model_name=model_name), generated_at=now)
-    if section == "charter":
+    if section == AgentName.CHARTER:
         return charts_payload(charter.finish(output, facts=facts, model_name=model_name))
     return retirement_payload(retirement.finish(output, model_name=model_name), facts=facts, generated_at=now)
 
 
 def _marked(payload: Section, section: str) -> Section:
     """A fallback report or retirement text says so in its own payload; charts stay a pure chart map."""
-    return payload if section == "charter" else {**payload, "fallback": True}
+    return payload if section == AgentName.CHARTER else {**payload, "fallback": True}
 
 
 def _warnings(section: str, events: list[GuardrailEvent]) -> list[str]:

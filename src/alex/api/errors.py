@@ -5,18 +5,25 @@ The envelope is the reference's ``{"detail": ...}``; 422 adds ``errors``, one en
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from alex.failures import is_database_unavailable
 from alex.observability.logging import get_logger
+from alex.services.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceError,
+    TooManyRequestsError,
+    UnavailableError,
+)
+from alex.services.identity import InvalidCredentialsError
+from alex.services.validation import field_errors
 
 log = get_logger("alex.errors")
 
@@ -35,33 +42,27 @@ FRIENDLY = {
 RETRY_AFTER_SECONDS = "5"
 
 
-_SAFE_LOC_PART = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    # ("body", "account_name") → "account_name"; keep query/path prefixes, they help.
-    # Map keys and unknown field names come from the client: show them only when plainly harmless.
-    parts = [str(part) if _SAFE_LOC_PART.fullmatch(str(part)) else "?" for part in loc if part != "body"]
-    return ".".join(parts) or "body"
-
-
 def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    errors = []
-    for error in exc.errors():
-        message = (
-            "Malformed JSON body" if error.get("type") == "json_invalid" else str(error.get("msg", "invalid"))
-        )
-        # Never echo the input back: it may be huge or hostile.
-        errors.append({"field": _field(tuple(error.get("loc", ()))), "message": message})
-    return errors
+    return [{"field": e.field, "message": e.message} for e in field_errors(exc.errors())]
 
 
-def _is_unavailable(exc: BaseException) -> bool:
-    if isinstance(exc, (OperationalError, PoolTimeoutError)):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, (psycopg.OperationalError, ConnectionError))
+_SERVICE_STATUS: dict[type[ServiceError], int] = {
+    NotFoundError: 404,
+    UnavailableError: 404,
+    ConflictError: 409,
+    InvalidCredentialsError: 401,
+    TooManyRequestsError: 429,
+}
+
+
+def _service_error(exc: ServiceError) -> JSONResponse:
+    status = next((code for kind, code in _SERVICE_STATUS.items() if isinstance(exc, kind)), 400)
+    headers = {}
+    if isinstance(exc, TooManyRequestsError):
+        headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, InvalidCredentialsError):
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -76,8 +77,12 @@ def install(app: FastAPI) -> None:
         summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors[:5])
         return JSONResponse({"detail": f"Invalid input: {summary}", "errors": errors}, status_code=422)
 
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, exc: ServiceError) -> JSONResponse:
+        return _service_error(exc)
+
     async def database_error(request: Request, exc: Exception) -> JSONResponse:
-        if _is_unavailable(exc):
+        if is_database_unavailable(exc):
             log.warning("database unavailable", error_type=type(exc).__name__)
             return JSONResponse(
                 {"detail": FRIENDLY[503]}, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS}

@@ -1,149 +1,30 @@
-"""Request and response bodies. ``XCreate``/``XUpdate`` come in, ``XPublic`` goes out.
-
-Input rules: names use a conservative character set (no markup, no statement separators),
-free text has no markup or control characters, money is Decimal with bounded precision,
-NaN/Infinity are refused, symbols are upper-cased and must look like real tickers.
+"""Response bodies: ``XPublic`` goes out. What comes in (``XCreate``/``XUpdate``) is defined by the
+services that validate it (``alex.services``), so the API and the web accept exactly the same input.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
-    ValidationInfo,
     computed_field,
-    field_validator,
 )
 
-from alex.db.models import USER_CLASSIFICATION_NOTE_MAX
-from alex.domain.portfolio.rules import RuleId, RuleSettings
-from alex.domain.taxonomy import AccountType, AssetClass, InstrumentType, Region, Sector, check_allocation
-
-SYMBOL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
-# Letters (any script), digits, spaces and the punctuation real account names use ("Mom's 401(k)").
-_NAME_PATTERN = re.compile(r"^[\w .,'&()/#:+!?@%-]+$")
-_MARKUP_OR_CONTROL = re.compile(r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _safe_name(value: str) -> str:
-    if not _NAME_PATTERN.fullmatch(value):
-        raise ValueError(
-            "may contain only letters, digits, spaces and the punctuation . , ' & ( ) / # : + ! ? @ % -"
-        )
-    return value
-
-
-def _plain_text(value: str) -> str:
-    if _MARKUP_OR_CONTROL.search(value):
-        raise ValueError("must not contain markup (< >) or control characters")
-    return value
-
-
-def normalise_symbol(value: object) -> object:
-    if isinstance(value, str):
-        return value.strip().upper()
-    return value
-
-
-def _symbol(value: str) -> str:
-    if not SYMBOL_PATTERN.fullmatch(value):
-        raise ValueError("must be 1-10 characters: A-Z, 0-9, '.' or '-', starting with a letter or digit")
-    return value
-
-
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(_safe_name)
-]
-PlainText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_plain_text)
-]
-Symbol = Annotated[
-    str, BeforeValidator(normalise_symbol), StringConstraints(max_length=10), AfterValidator(_symbol)
-]
-# Below 10^12 so it fits the narrowest money column (users.target_retirement_income, NUMERIC(14, 2)).
-Money = Annotated[
-    Decimal, Field(ge=0, lt=Decimal("1e12"), max_digits=16, decimal_places=2, allow_inf_nan=False)
-]
-Price = Annotated[
-    Decimal, Field(gt=0, le=Decimal("1e9"), max_digits=18, decimal_places=6, allow_inf_nan=False)
-]
-Quantity = Annotated[
-    Decimal, Field(gt=0, le=Decimal("1e12"), max_digits=24, decimal_places=8, allow_inf_nan=False)
-]
-InterestRate = Annotated[Decimal, Field(ge=0, le=1, decimal_places=6, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=2000)
+from alex.db.instruments import EffectiveClassification, PricedInstrument
+from alex.db.positions import PositionView
 
 
 class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-def rule_overrides(value: dict[RuleId, RuleOverride]) -> dict[str, dict[str, float | bool]]:
-    return {rule.value: override.model_dump(exclude_none=True) for rule, override in value.items()}
-
-
 # --- users -------------------------------------------------------------------------------------
-
-
-def _targets(
-    value: dict[str, Decimal], vocabulary: type[AssetClass] | type[Region] | type[Sector], what: str
-) -> dict[str, Decimal]:
-    # Checked here first so that the message names the allowed keys, never echoes the given one.
-    allowed = sorted(member.value for member in vocabulary)
-    if any(key not in allowed for key in value):
-        raise ValueError(f"{what} keys must be among: {', '.join(allowed)}")
-    return check_allocation(value, vocabulary, what=what)
-
-
-class RuleOverride(Input):
-    """One rule's user settings; a value left out keeps the default."""
-
-    warn_above: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
-    fail_above: float | None = Field(default=None, ge=0, le=1000, allow_inf_nan=False)
-    enabled: bool | None = None
-
-
-class UserUpdate(Input):
-    display_name: Name | None = None
-    years_until_retirement: int | None = Field(default=None, ge=0, le=70)
-    target_retirement_income: Money | None = None
-    asset_class_targets: dict[str, Percent] | None = Field(default=None, max_length=len(AssetClass))
-    region_targets: dict[str, Percent] | None = Field(default=None, max_length=len(Region))
-    rule_thresholds: dict[RuleId, RuleOverride] | None = Field(
-        default=None, description="your own thresholds for the portfolio checks; replaces earlier ones"
-    )
-
-    @field_validator("rule_thresholds")
-    @classmethod
-    def _rule_thresholds(cls, value: dict[RuleId, RuleOverride] | None) -> dict[RuleId, RuleOverride] | None:
-        if value is not None:
-            # The rules engine decides what is consistent (e.g. warn below fail).
-            RuleSettings().with_overrides(rule_overrides(value))
-        return value
-
-    @field_validator("asset_class_targets")
-    @classmethod
-    def _asset_class_targets(cls, value: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
-        return None if value is None else _targets(value, AssetClass, "asset class target")
-
-    @field_validator("region_targets")
-    @classmethod
-    def _region_targets(cls, value: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
-        return None if value is None else _targets(value, Region, "region target")
 
 
 class UserPublic(Output):
@@ -171,22 +52,6 @@ class UserEnvelope(BaseModel):
 
 
 # --- accounts ----------------------------------------------------------------------------------
-
-
-class AccountCreate(Input):
-    account_name: Name
-    account_purpose: PlainText | None = None
-    account_type: AccountType = AccountType.OTHER
-    cash_balance: Money = Decimal(0)
-    cash_interest: InterestRate = Decimal(0)
-
-
-class AccountUpdate(Input):
-    account_name: Name | None = None
-    account_purpose: PlainText | None = None
-    account_type: AccountType | None = None
-    cash_balance: Money | None = None
-    cash_interest: InterestRate | None = None
 
 
 class AccountPublic(Output):
@@ -246,65 +111,6 @@ class InstrumentPublic(Output):
     )
 
 
-class UserPriceUpdate(Input):
-    price: Price
-
-
-Note = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=USER_CLASSIFICATION_NOTE_MAX),
-    AfterValidator(_plain_text),
-]
-
-
-class ClassificationUpdate(Input):
-    """Your own classification of a symbol: your analysis uses it, the shared catalogue is unchanged.
-
-    Each map is percent by key, from the taxonomy's vocabulary, summing to 100.
-    """
-
-    instrument_type: InstrumentType | None = Field(default=None, description="null keeps the catalogue's")
-    asset_class: dict[str, Percent] = Field(max_length=len(AssetClass))
-    regions: dict[str, Percent] = Field(max_length=len(Region))
-    sectors: dict[str, Percent] = Field(
-        max_length=len(Sector), description="may be empty when asset_class has no equity in it"
-    )
-    note: Note | None = Field(default=None, description="why you changed it")
-
-    @field_validator("asset_class")
-    @classmethod
-    def _asset_class(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        return _targets(value, AssetClass, "asset class")
-
-    @field_validator("regions")
-    @classmethod
-    def _regions(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        return _targets(value, Region, "region")
-
-    @field_validator("sectors")
-    @classmethod
-    def _sectors(cls, value: dict[str, Decimal], info: ValidationInfo) -> dict[str, Decimal]:
-        # Bonds, gold or cash have no industry sector; a holding with equity in it always does.
-        # (asset_class is validated first; when it failed, its own error is the one to show.)
-        if not value:
-            if info.data.get("asset_class", {}).get(AssetClass.EQUITY.value, 0) > 0:
-                raise ValueError("sectors must not be empty when the asset class includes equity")
-            return value
-        return _targets(value, Sector, "sector")
-
-
-class PositionCreate(Input):
-    account_id: uuid.UUID
-    symbol: Symbol
-    quantity: Quantity
-    as_of_date: date | None = None
-
-
-class PositionUpdate(Input):
-    quantity: Quantity | None = None
-    as_of_date: date | None = None
-
-
 class PositionPublic(Output):
     id: uuid.UUID
     account_id: uuid.UUID
@@ -326,13 +132,6 @@ class PositionList(BaseModel):
 
 
 # --- jobs --------------------------------------------------------------------------------------
-
-
-class AnalyzeRequest(Input):
-    analysis_type: Literal["portfolio"] = "portfolio"
-    options: dict[str, Annotated[str | int | bool | None, Field()]] = Field(
-        default_factory=dict, max_length=20
-    )
 
 
 class AnalyzeResponse(BaseModel):
@@ -409,3 +208,54 @@ class JobAudit(BaseModel):
 
 class Message(BaseModel):
     message: str
+
+
+# --- from the services' objects ----------------------------------------------------------------
+
+
+def classification_public(classification: EffectiveClassification) -> ClassificationPublic:
+    return ClassificationPublic(
+        instrument_type=classification.instrument_type,
+        allocation_asset_class=classification.asset_class,
+        allocation_regions=classification.regions,
+        allocation_sectors=classification.sectors,
+        status="classified" if classification.classified else "unclassified",
+        source=classification.source,
+        note=classification.note,
+        set_at=classification.set_at,
+    )
+
+
+def instrument_public(priced: PricedInstrument) -> InstrumentPublic:
+    instrument = priced.instrument
+    return InstrumentPublic(
+        symbol=instrument.symbol,
+        name=instrument.name,
+        instrument_type=instrument.instrument_type,
+        current_price=instrument.current_price,
+        price_source=instrument.price_source,
+        user_price=priced.user_price,
+        expense_ratio=instrument.expense_ratio,
+        allocation_asset_class=instrument.allocation_asset_class,
+        allocation_regions=instrument.allocation_regions,
+        allocation_sectors=instrument.allocation_sectors,
+        classification_status=instrument.classification_status,
+        classification=classification_public(priced.classification),
+    )
+
+
+def position_public(view: PositionView) -> PositionPublic:
+    position, priced = view.position, view.priced
+    return PositionPublic(
+        id=position.id,
+        account_id=position.account_id,
+        symbol=position.symbol,
+        quantity=position.quantity,
+        as_of_date=position.as_of_date,
+        created_at=position.created_at,
+        updated_at=position.updated_at,
+        instrument_name=priced.instrument.name,
+        instrument_type=priced.instrument.instrument_type,
+        current_price=priced.effective_price,
+        instrument=instrument_public(priced),
+    )

@@ -32,7 +32,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import math
 import os
 import re
 import secrets
@@ -42,7 +41,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
 import jwt
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -51,6 +50,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from alex.auth._fs import atomic_write, exclusive_lock
+from alex.auth._jose import MIN_RSA_BITS, SUPPORTED_ALGORITHMS, algorithm_for, is_numeric_date
 
 __all__ = [
     "MAX_SUBJECT_LENGTH",
@@ -67,7 +67,6 @@ LOCK_NAME: Final = ".keys.lock"
 _KEY_FILE_PREFIX: Final = "signing-key-"
 _KEY_FILE_SUFFIX: Final = ".pem"
 _MANIFEST_VERSION: Final = 1
-_MIN_RSA_BITS: Final = 2048
 _FORCED_RELOAD_SECONDS: Final = 60.0
 _KID_RE: Final = re.compile(r"\A[A-Za-z0-9_-]{1,128}\Z")
 # Members that define a public key, per RFC 7638 §3.2.
@@ -98,12 +97,12 @@ def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
 
 def _check_private_key(key: object) -> PrivateKey:
     if isinstance(key, ec.EllipticCurvePrivateKey):
-        if not isinstance(key.curve, ec.SECP256R1):
+        if algorithm_for(key.public_key()) is None:
             raise KeyStoreError(f"EC signing keys must use curve P-256, not {key.curve.name}")
         return key
     if isinstance(key, rsa.RSAPrivateKey):
-        if key.key_size < _MIN_RSA_BITS:
-            raise KeyStoreError(f"RSA signing keys must have at least {_MIN_RSA_BITS} bits")
+        if algorithm_for(key.public_key()) is None:
+            raise KeyStoreError(f"RSA signing keys must have at least {MIN_RSA_BITS} bits")
         return key
     raise KeyStoreError("the signing key must be an EC P-256 or an RSA private key")
 
@@ -119,20 +118,20 @@ def _load_private_pem(pem: bytes, *, what: str) -> PrivateKey:
     return _check_private_key(key)
 
 
-def _algorithm_for(key: PrivateKey) -> str:
-    return "ES256" if isinstance(key, ec.EllipticCurvePrivateKey) else "RS256"
-
-
 def _public_jwk(key: PrivateKey) -> dict[str, str]:
     """Public JWK of ``key`` with kid (thumbprint), alg and use=sig."""
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        raw = ECAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    public = key.public_key()
+    alg = algorithm_for(public)
+    if alg is None:  # only keys that passed _check_private_key, or fresh P-256 keys, get here
+        raise KeyStoreError("the signing key must be an EC P-256 or an RSA private key")
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        raw = ECAlgorithm.to_jwk(public, as_dict=True)
     else:
-        raw = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+        raw = RSAAlgorithm.to_jwk(public, as_dict=True)
     members = _THUMBPRINT_MEMBERS[str(raw["kty"])]
     jwk = {m: str(raw[m]) for m in members}
     jwk["kid"] = jwk_thumbprint(jwk)
-    jwk["alg"] = _algorithm_for(key)
+    jwk["alg"] = alg
     jwk["use"] = "sig"
     return jwk
 
@@ -143,10 +142,6 @@ def _private_pem(key: PrivateKey) -> bytes:
         format=serialization.PrivateFormat.PKCS8,
         encryption_algorithm=serialization.NoEncryption(),
     )
-
-
-def _is_finite_number(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -178,7 +173,7 @@ class _KeyRecord:
         kid, alg, jwk = obj.get("kid"), obj.get("alg"), obj.get("jwk")
         if not isinstance(kid, str) or not _KID_RE.match(kid):
             raise ValueError("key entry has an invalid kid")
-        if alg not in ("ES256", "RS256"):
+        if alg not in SUPPORTED_ALGORITHMS:
             raise ValueError("key entry has an unsupported alg")
         if not isinstance(jwk, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in jwk.items()
@@ -187,12 +182,12 @@ class _KeyRecord:
         if jwk.get("kid") != kid or jwk_thumbprint(jwk) != kid:
             raise ValueError("key entry's jwk does not match its kid")
         created = obj.get("created_at")
-        if not _is_finite_number(created):
+        if not is_numeric_date(created):
             raise ValueError("key entry has an invalid created_at")
         times: list[float | None] = []
         for name in ("retired_at", "expires_at"):
             value = obj.get(name)
-            if value is not None and not _is_finite_number(value):
+            if value is not None and not is_numeric_date(value):
                 raise ValueError(f"key entry has an invalid {name}")
             times.append(None if value is None else float(value))
         return cls(kid, str(alg), dict(jwk), float(created), times[0], times[1])

@@ -20,21 +20,20 @@ import asyncio
 import ipaddress
 import json
 import logging
-import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, Final, Protocol, TypeGuard, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 import httpx
 import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt import PyJWK
 from jwt.exceptions import InvalidSubjectError
 
+from alex.auth._jose import SUPPORTED_ALGORITHMS, algorithm_for, is_numeric_date
 from alex.auth.keys import MAX_SUBJECT_LENGTH, BuiltinIssuer
 
 __all__ = [
@@ -52,10 +51,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_ALGORITHMS: Final = ("RS256", "ES256")
 MAX_TOKEN_LENGTH: Final = 16 * 1024
 _MAX_KID_LENGTH: Final = 256
-_MIN_RSA_BITS: Final = 2048
 _ACCEPTED_TYP: Final = frozenset({"jwt", "at+jwt", "application/jwt", "application/at+jwt"})
 _PRIVATE_JWK_MEMBERS: Final = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 
@@ -98,23 +95,11 @@ class KeySource(Protocol):
 
 
 def _key_matches_algorithm(key: PyJWK, alg: str) -> bool:
-    """The key type must fit the algorithm (RS256: RSA >= 2048 bits; ES256: EC P-256), and a key
-    that declares its own ``alg`` only verifies that one."""
-    if key.algorithm_name != alg:
+    """The public key must fit the algorithm (see :func:`algorithm_for`), its JWK ``kty`` must agree,
+    and a key that declares its own ``alg`` only verifies that one."""
+    if key.algorithm_name != alg or algorithm_for(key.key) != alg:
         return False
-    if alg == "RS256":
-        return (
-            key.key_type == "RSA"
-            and isinstance(key.key, rsa.RSAPublicKey)
-            and key.key.key_size >= _MIN_RSA_BITS
-        )
-    if alg == "ES256":
-        return (
-            key.key_type == "EC"
-            and isinstance(key.key, ec.EllipticCurvePublicKey)
-            and isinstance(key.key.curve, ec.SECP256R1)
-        )
-    return False
+    return key.key_type == ("RSA" if alg == "RS256" else "EC")
 
 
 def _jwk_to_key(jwk: object) -> PyJWK | None:
@@ -357,10 +342,6 @@ def _describe(exc: BaseException) -> str:
 # ---------------------------------------------------------------------------------------- verifier
 
 
-def _is_numeric_date(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 class TokenVerifier:
     """Verifies bearer JWTs against a :class:`KeySource`.
 
@@ -484,7 +465,7 @@ class TokenVerifier:
     def _check_claims(self, payload: Mapping[str, Any]) -> Claims:
         now = self._clock()
         exp = payload.get("exp")
-        if not _is_numeric_date(exp):
+        if not is_numeric_date(exp):
             raise InvalidTokenError("invalid exp claim")
         if now >= exp + self._leeway:
             raise InvalidTokenError("token expired")
@@ -492,7 +473,7 @@ class TokenVerifier:
             if claim not in payload:
                 continue
             value = payload[claim]
-            if not _is_numeric_date(value):
+            if not is_numeric_date(value):
                 raise InvalidTokenError(f"invalid {claim} claim")
             if value > now + self._leeway:
                 raise InvalidTokenError("token not yet valid")

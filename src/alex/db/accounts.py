@@ -5,10 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db.models import Account
+
+
+async def count_for_user(session: AsyncSession, *, user_id: str) -> int:
+    return (
+        await session.scalar(select(func.count()).select_from(Account).where(Account.user_id == user_id)) or 0
+    )
 
 
 async def list_for_user(session: AsyncSession, *, user_id: str) -> list[Account]:
@@ -28,7 +34,7 @@ async def get_owned(session: AsyncSession, *, user_id: str, account_id: uuid.UUI
 async def create(session: AsyncSession, *, user_id: str, fields: dict[str, Any]) -> Account:
     account = Account(user_id=user_id, **fields)
     session.add(account)
-    await session.commit()
+    await session.flush()
     await session.refresh(account)
     return account
 
@@ -36,7 +42,7 @@ async def create(session: AsyncSession, *, user_id: str, fields: dict[str, Any])
 async def update(session: AsyncSession, *, account: Account, changes: dict[str, Any]) -> Account:
     for field, value in changes.items():
         setattr(account, field, value)
-    await session.commit()
+    await session.flush()
     await session.refresh(account)
     return account
 
@@ -44,11 +50,8 @@ async def update(session: AsyncSession, *, account: Account, changes: dict[str, 
 async def remove(session: AsyncSession, *, account: Account) -> None:
     # Positions go with it (ON DELETE CASCADE), in one statement.
     await session.execute(delete(Account).where(Account.id == account.id))
-    await session.commit()
 
 
 async def remove_all_for_user(session: AsyncSession, *, user_id: str) -> int:
     result = await session.execute(delete(Account).where(Account.user_id == user_id).returning(Account.id))
-    count = len(result.all())
-    await session.commit()
-    return count
+    return len(result.all())

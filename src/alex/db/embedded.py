@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import warnings
 from pathlib import Path
 from typing import Any
 
 import psutil
 
-log = logging.getLogger(__name__)
+from alex.observability.logging import get_logger
+
+log = get_logger("alex.db.embedded")
 
 DATABASE_NAME = "alex"
 _HANDLES_FILE = ".handle_pids.json"
@@ -62,7 +63,7 @@ def start_embedded(data_dir: Path) -> str:
             f"See {pgdata / 'log'}, or set ALEX_DATABASE_URL to use another server."
         ) from exc
     url: str = server.get_uri(database=DATABASE_NAME, driver="psycopg")
-    log.info("embedded PostgreSQL ready", extra={"pgdata": str(pgdata)})
+    log.info("embedded PostgreSQL ready", pgdata=str(pgdata))
     return url
 
 

@@ -58,13 +58,15 @@ class Database:
 
 
 def run_with_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run one unit of async database work from synchronous code (the CLI, test setup)."""
+    """Run one unit of async database work from synchronous code (the CLI, test setup), and commit it."""
 
     async def run() -> T:
         database = Database(url, pool_size=1)
         try:
             async with database.session() as session:
-                return await work(session)
+                result = await work(session)
+                await session.commit()
+                return result
         finally:
             await database.dispose()
 

@@ -1,5 +1,8 @@
 """The shared instrument catalogue, and each user's own prices and classifications beside it.
 
+Like every module of ``db``, these functions read and write in the caller's transaction and never
+commit: the service (or the workflow) that owns the unit of work commits it.
+
 The catalogue is written by the seed, the price refresh and the tagger (only while a symbol is
 unclassified); a user's own price or classification lives in its own table, wins for that user
 only, and never changes what anyone else sees.
@@ -11,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, delete, select, update
+from sqlalchemy import Select, and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,6 +90,7 @@ class PricedInstrument:
 
     @property
     def effective_price(self) -> Decimal | None:
+        """The user's own price wins for that user; else the catalogue's (``None`` when unknown)."""
         return self.user_price if self.user_price is not None else self.instrument.current_price
 
     @property
@@ -94,23 +98,28 @@ class PricedInstrument:
         return effective_classification(self.instrument, self.user_classification)
 
 
-def _user_price_join(user_id: str) -> ColumnElement[bool]:
-    return and_(UserInstrumentPrice.symbol == Instrument.symbol, UserInstrumentPrice.user_id == user_id)
+Columns = TypeVarTuple("Columns")
 
 
-def user_classification_join(user_id: str) -> ColumnElement[bool]:
-    """The ON clause that finds this user's own classification of the joined instrument."""
-    return and_(
-        UserInstrumentClassification.symbol == Instrument.symbol,
-        UserInstrumentClassification.user_id == user_id,
+def with_users_own(statement: Select[*Columns], user_id: str) -> Select[*Columns]:
+    """``statement`` (which selects or joins ``Instrument``) joined with this user's own price and
+    classification of each instrument, for selecting ``UserInstrumentPrice.price`` and
+    ``UserInstrumentClassification`` beside it. The one place these joins are written."""
+    return statement.outerjoin(
+        UserInstrumentPrice,
+        and_(UserInstrumentPrice.symbol == Instrument.symbol, UserInstrumentPrice.user_id == user_id),
+    ).outerjoin(
+        UserInstrumentClassification,
+        and_(
+            UserInstrumentClassification.symbol == Instrument.symbol,
+            UserInstrumentClassification.user_id == user_id,
+        ),
     )
 
 
 def _as_seen_by(user_id: str) -> Select[Instrument, Decimal, UserInstrumentClassification]:
-    return (
-        select(Instrument, UserInstrumentPrice.price, UserInstrumentClassification)
-        .outerjoin(UserInstrumentPrice, _user_price_join(user_id))
-        .outerjoin(UserInstrumentClassification, user_classification_join(user_id))
+    return with_users_own(
+        select(Instrument, UserInstrumentPrice.price, UserInstrumentClassification), user_id
     )
 
 
@@ -143,6 +152,17 @@ async def ensure_exists(session: AsyncSession, *, symbol: str) -> None:
     )
 
 
+async def set_catalogue_price(
+    session: AsyncSession, *, symbol: str, price: Decimal, source: str, as_of: datetime
+) -> None:
+    """A provider's fresh price for a catalogue symbol (every user without a price of their own sees it)."""
+    await session.execute(
+        update(Instrument)
+        .where(Instrument.symbol == symbol)
+        .values(current_price=price, price_source=source, price_updated_at=as_of)
+    )
+
+
 async def set_user_price(session: AsyncSession, *, user_id: str, symbol: str, price: Decimal) -> None:
     statement = insert(UserInstrumentPrice).values(user_id=user_id, symbol=symbol, price=price)
     await session.execute(
@@ -151,7 +171,6 @@ async def set_user_price(session: AsyncSession, *, user_id: str, symbol: str, pr
             set_={"price": statement.excluded.price},
         )
     )
-    await session.commit()
 
 
 async def clear_user_price(session: AsyncSession, *, user_id: str, symbol: str) -> bool:
@@ -165,12 +184,11 @@ async def _delete_own(
     user_id: str,
     symbol: str,
 ) -> bool:
-    """Delete a user's own row for a symbol (price or classification) and commit; False if none."""
+    """Delete a user's own row for a symbol (price or classification); False if there was none."""
     result = await session.execute(
         delete(table).where(table.user_id == user_id, table.symbol == symbol).returning(table.symbol)
     )
     removed = result.first() is not None
-    await session.commit()
     return removed
 
 
@@ -189,7 +207,7 @@ async def store_model_classification(
     sectors: Mapping[str, Decimal | float],
     source: str,
 ) -> bool:
-    """Write a tagger's classification into the shared catalogue; does not commit.
+    """Write a tagger's classification into the shared catalogue.
 
     Only a row that is still unclassified is written, in one conditional UPDATE: a concurrent
     tagger (another user's job) that got there first wins, and the seed's or an earlier model's
@@ -250,7 +268,6 @@ async def set_user_classification(
             set_={key: statement.excluded[key] for key in values if key not in ("user_id", "symbol")},
         )
     )
-    await session.commit()
 
 
 async def delete_user_classification(session: AsyncSession, *, user_id: str, symbol: str) -> bool:

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alex.db.models import Job
-
-
-async def create(
-    session: AsyncSession, *, user_id: str, job_type: str, request_payload: dict[str, Any]
-) -> Job:
-    job = Job(user_id=user_id, job_type=job_type, request_payload=request_payload)
-    session.add(job)
-    await session.commit()
-    await session.refresh(job)
-    return job
+from alex.db.models import Job, JobStatus
 
 
 async def list_for_user(session: AsyncSession, *, user_id: str, limit: int) -> list[Job]:
@@ -33,13 +22,13 @@ async def get_owned(session: AsyncSession, *, user_id: str, job_id: uuid.UUID) -
     return result.scalar_one_or_none()
 
 
-async def status_of(session: AsyncSession, *, job_id: uuid.UUID) -> str | None:
+async def status_of(session: AsyncSession, *, job_id: uuid.UUID) -> JobStatus | None:
     status: str | None = await session.scalar(select(Job.status).where(Job.id == job_id))
-    return status
+    return None if status is None else JobStatus(status)
 
 
 async def list_by_status(
-    session: AsyncSession, *, status: str | None, dead_only: bool, limit: int
+    session: AsyncSession, *, status: JobStatus | None, dead_only: bool, limit: int
 ) -> list[Job]:
     """For operators (the CLI): every user's jobs, newest first."""
     statement = select(Job).order_by(Job.created_at.desc(), Job.id).limit(limit)

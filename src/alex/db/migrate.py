@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
+
+from alex.db.engine import Database
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same in every Alex process.
@@ -43,7 +46,18 @@ def upgrade(url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
+async def applied_revision(database: Database, *, ping_seconds: float) -> str | None:
+    """The revision the database's schema is at; raises when the database cannot be reached in time."""
+    async with database.engine.connect() as connection:
+        await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=ping_seconds)
+        revision: str | None = (
+            await connection.execute(text("SELECT version_num FROM alembic_version"))
+        ).scalar_one_or_none()
+    return revision
+
+
 def current_revision(url: str) -> str | None:
+    """The revision a database's schema is at, from synchronous code (tools and checks)."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:

@@ -8,8 +8,10 @@ per-user prices live beside the shared catalogue instead of overwriting it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -43,15 +45,32 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-JOB_STATUSES = ("pending", "running", "completed", "failed")
-AI_AGENTS = ("tagger", "reporter", "charter", "retirement")
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED)
+
+
+class AgentName(StrEnum):
+    """The agents whose runs the audit trail records; the last three write the report's sections."""
+
+    TAGGER = "tagger"
+    REPORTER = "reporter"
+    CHARTER = "charter"
+    RETIREMENT = "retirement"
+
+
 AI_OUTCOMES = ("passed", "re_asked", "fell_back", "failed")
 USER_CLASSIFICATION_NOTE_MAX = 500
-DEFAULT_ASSET_CLASS_TARGETS = {"equity": 70, "fixed_income": 30}
-DEFAULT_REGION_TARGETS = {"north_america": 50, "international": 50}
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
+def _in(column: str, values: Iterable[str]) -> str:
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({quoted})"
 
@@ -244,7 +263,7 @@ class Job(Timestamped, Base):
     warnings: Mapped[list[Any] | None] = mapped_column(JSONB)
 
     __table_args__ = (
-        CheckConstraint(_in("status", JOB_STATUSES), name="status_known"),
+        CheckConstraint(_in("status", JobStatus), name="status_known"),
         Index("ix_jobs_user_id_created_at", "user_id", "created_at"),
         # The claim query's only shape: the oldest runnable pending job.
         Index("ix_jobs_runnable", "run_after", "created_at", postgresql_where=text("status = 'pending'")),
@@ -304,7 +323,7 @@ class AiDecision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
-        CheckConstraint(_in("agent", AI_AGENTS), name="agent_known"),
+        CheckConstraint(_in("agent", AgentName), name="agent_known"),
         CheckConstraint(_in("outcome", AI_OUTCOMES), name="outcome_known"),
         CheckConstraint("input_sha256 ~ '^[0-9a-f]{64}$'", name="input_sha256_hex"),
         CheckConstraint("tokens_in >= 0 AND tokens_out >= 0 AND requests >= 0", name="usage_non_negative"),

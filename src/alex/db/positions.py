@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
@@ -25,15 +25,13 @@ class PositionView:
 
 def _with_instrument(user_id: str) -> Select[Position, Decimal, UserInstrumentClassification]:
     """Positions with their instrument as this user sees it: their own price and classification."""
-    return (
+    statement = (
         select(Position, UserInstrumentPrice.price, UserInstrumentClassification)
         .join(Position.account)
         .join(Position.instrument)
-        .outerjoin(
-            UserInstrumentPrice,
-            and_(UserInstrumentPrice.symbol == Position.symbol, UserInstrumentPrice.user_id == user_id),
-        )
-        .outerjoin(UserInstrumentClassification, instruments.user_classification_join(user_id))
+    )
+    return (
+        instruments.with_users_own(statement, user_id)
         .options(contains_eager(Position.instrument))
         .where(Account.user_id == user_id)
     )
@@ -77,16 +75,14 @@ async def upsert(
         ).returning(Position.id)
     )
     position_id: uuid.UUID = result.scalar_one()
-    await session.commit()
     return position_id
 
 
 async def update(session: AsyncSession, *, position: Position, changes: dict[str, Any]) -> None:
     for field, value in changes.items():
         setattr(position, field, value)
-    await session.commit()
+    await session.flush()
 
 
 async def remove(session: AsyncSession, *, position: Position) -> None:
     await session.execute(delete(Position).where(Position.id == position.id))
-    await session.commit()

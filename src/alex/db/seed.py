@@ -81,5 +81,4 @@ async def seed_catalogue(session: AsyncSession) -> int:
         | (Instrument.classification_status == "unclassified"),
     )
     result = await session.execute(statement)
-    await session.commit()
     return int(getattr(result, "rowcount", 0) or 0)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
-from alex.db.instruments import effective_classification, user_classification_join
+from alex.db.instruments import PricedInstrument, with_users_own
 from alex.db.models import (
     Account,
     Instrument,
@@ -52,21 +52,17 @@ def _percentages(allocation: dict[str, Any]) -> dict[str, Decimal]:
     return {key: Decimal(str(value)) for key, value in allocation.items()}
 
 
-def to_domain_instrument(
-    instrument: Instrument,
-    user_price: Decimal | None,
-    user_classification: UserInstrumentClassification | None = None,
-) -> domain.Instrument:
+def to_domain_instrument(priced: PricedInstrument) -> domain.Instrument:
     # The user's own price and classification win for this user; the catalogue is never changed.
-    classification = effective_classification(instrument, user_classification)
+    instrument, classification = priced.instrument, priced.classification
     sectors = _percentages(classification.sectors)
-    if user_classification is not None and not sectors:
+    if priced.user_classification is not None and not sectors:
         sectors = dict(NO_SECTOR)
     return domain.Instrument(
         symbol=instrument.symbol,
         name=instrument.name,
         instrument_type=classification.instrument_type or "unknown",
-        price=user_price if user_price is not None else instrument.current_price,
+        price=priced.effective_price,
         allocation_asset_class=_percentages(classification.asset_class),
         allocation_regions=_percentages(classification.regions),
         allocation_sectors=sectors,
@@ -84,16 +80,14 @@ async def load(session: AsyncSession, *, user_id: str) -> PortfolioSnapshot | No
     user = await session.get(User, user_id)
     if user is None:
         return None
+    holdings = (
+        select(Account, Position, UserInstrumentPrice.price, UserInstrumentClassification)
+        .outerjoin(Position, Position.account_id == Account.id)
+        .outerjoin(Instrument, Instrument.symbol == Position.symbol)
+    )
     rows = (
         await session.execute(
-            select(Account, Position, UserInstrumentPrice.price, UserInstrumentClassification)
-            .outerjoin(Position, Position.account_id == Account.id)
-            .outerjoin(Instrument, Instrument.symbol == Position.symbol)
-            .outerjoin(
-                UserInstrumentPrice,
-                and_(UserInstrumentPrice.symbol == Position.symbol, UserInstrumentPrice.user_id == user_id),
-            )
-            .outerjoin(UserInstrumentClassification, user_classification_join(user_id))
+            with_users_own(holdings, user_id)
             .options(contains_eager(Position.instrument))
             .where(Account.user_id == user_id)
             .order_by(Account.created_at, Account.id, Position.symbol)
@@ -108,7 +102,9 @@ async def load(session: AsyncSession, *, user_id: str) -> PortfolioSnapshot | No
                     id=str(position.id),
                     symbol=position.symbol,
                     quantity=position.quantity,
-                    instrument=to_domain_instrument(position.instrument, user_price, user_classification),
+                    instrument=to_domain_instrument(
+                        PricedInstrument(position.instrument, user_price, user_classification)
+                    ),
                 )
             )
     portfolio = domain.Portfolio(

@@ -39,10 +39,7 @@ async def _insert(session: AsyncSession, *, user_id: str, display_name: str, ema
         .on_conflict_do_nothing()  # on the id or on the email
         .returning(User.id)
     )
-    created = inserted.scalar_one_or_none() is not None
-    if created:
-        await session.commit()
-    return created
+    return inserted.scalar_one_or_none() is not None
 
 
 async def find_by_email(session: AsyncSession, *, email: str) -> User | None:
@@ -53,6 +50,6 @@ async def find_by_email(session: AsyncSession, *, email: str) -> User | None:
 async def update(session: AsyncSession, *, user: User, changes: dict[str, Any]) -> User:
     for field, value in changes.items():
         setattr(user, field, value)
-    await session.commit()
+    await session.flush()
     await session.refresh(user)
     return user

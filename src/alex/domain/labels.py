@@ -1,4 +1,5 @@
-"""Human names for vocabulary keys (``fixed_income`` → "Fixed income"), for sentences and charts."""
+"""Human names for vocabulary keys (``fixed_income`` → "Fixed Income"): the one source for sentences,
+charts and the web's forms."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ _SPECIAL: Final = {
     "401k": "401(k)",
     "529": "529 plan",
     "hsa": "HSA",
+    "taxable": "Taxable brokerage",
     "roth_ira": "Roth IRA",
     "traditional_ira": "Traditional IRA",
     "etf": "ETF",

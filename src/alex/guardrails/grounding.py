@@ -12,7 +12,7 @@ A language model asked to *explain* numbers will sooner or later invent one ("ab
   the person's own holdings and trades). What counts as "cited" is deliberately conservative
   so that ordinary capitals (ETF, IRA, US, NOTE) never cause a re-ask; see ``mentioned_tickers``.
 
-This module knows nothing about the analysis: ``alex.agents.grounding`` builds the
+This module knows nothing about the analysis: ``alex.analysis.fact_index`` builds the
 ``FactIndex`` and the allowed tickers from ``AnalysisFacts``.
 """
 

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db.engine import Database
 from alex.db.models import Job, JobEvent
-from alex.settings import Settings
 
 JOBS_CHANNEL = "alex_jobs"
 """NOTIFY channel: a job became runnable (workers wake up instead of waiting for their poll)."""
@@ -33,6 +32,7 @@ class TooManyPendingJobsError(Exception):
 @dataclass(frozen=True, slots=True)
 class Claim:
     job_id: uuid.UUID
+    job_type: str
     user_id: str
     attempt: int
     max_attempts: int
@@ -52,7 +52,11 @@ async def enqueue(
     max_unfinished: int,
     max_attempts: int,
 ) -> Job:
-    """Create the job (and so its queue entry) and wake the workers, in one transaction."""
+    """Create the job (and so its queue entry) and wake the workers, committing the caller's session.
+
+    The queue's operations are units of work of their own: this one commits (or, over the cap,
+    rolls back) the session it is given, so the job and what led to it land together.
+    """
     # Serialise enqueues of one user so two concurrent requests cannot both pass the cap.
     await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:user))"), {"user": user_id})
     unfinished = await session.scalar(
@@ -73,20 +77,6 @@ async def enqueue(
     return job
 
 
-async def enqueue_analysis(
-    session: AsyncSession, *, user_id: str, request_payload: dict[str, Any], settings: Settings
-) -> Job:
-    """A portfolio analysis for this user, within the configured cap and attempts (API and web UI)."""
-    return await enqueue(
-        session,
-        user_id=user_id,
-        job_type="portfolio_analysis",
-        request_payload=request_payload,
-        max_unfinished=settings.max_unfinished_jobs_per_user,
-        max_attempts=settings.job_max_attempts,
-    )
-
-
 async def claim_next(database: Database, *, worker: str) -> Claim | None:
     """Take the oldest runnable job, or None when there is nothing to do."""
     async with database.session() as session:
@@ -103,7 +93,7 @@ async def claim_next(database: Database, *, worker: str) -> Claim | None:
                         FOR UPDATE SKIP LOCKED
                         LIMIT 1
                     )
-                    RETURNING id, user_id, attempts, max_attempts
+                    RETURNING id, job_type, user_id, attempts, max_attempts
                     """
                 ),
                 {"worker": worker},
@@ -113,7 +103,12 @@ async def claim_next(database: Database, *, worker: str) -> Claim | None:
     if row is None:
         return None
     return Claim(
-        job_id=row.id, user_id=row.user_id, attempt=row.attempts, max_attempts=row.max_attempts, worker=worker
+        job_id=row.id,
+        job_type=row.job_type,
+        user_id=row.user_id,
+        attempt=row.attempts,
+        max_attempts=row.max_attempts,
+        worker=worker,
     )
 
 

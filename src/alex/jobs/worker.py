@@ -14,7 +14,7 @@ import contextlib
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +23,8 @@ import structlog
 from sqlalchemy import make_url
 
 from alex.db.engine import Database
+from alex.failures import PermanentError, backoff_seconds, describe, is_transient
 from alex.jobs import events, queue
-from alex.jobs.errors import backoff_seconds, describe, is_transient
 from alex.jobs.queue import Claim
 from alex.observability.logging import get_logger
 
@@ -37,7 +37,8 @@ class JobResult:
     warnings: list[str] = field(default_factory=list)
 
 
-Runner = Callable[[Claim], Awaitable[JobResult]]
+Handler = Callable[[Claim], Awaitable[JobResult]]
+"""Runs one claimed job to its result; raising fails the attempt (retried when transient)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +60,14 @@ class Worker:
     def __init__(
         self,
         database: Database,
-        runner: Runner,
+        handlers: Mapping[str, Handler],
         *,
         config: WorkerConfig,
         name: str | None = None,
         on_stop: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.database = database
-        self.runner = runner
+        self.handlers = dict(handlers)
         self.on_stop = on_stop
         self.config = config
         self.name = name or default_worker_name()
@@ -144,7 +145,7 @@ class Worker:
             claim, "job_started", f"attempt {claim.attempt} of {claim.max_attempts} on {self.name}"
         )
         try:
-            result = await self.runner(claim)
+            result = await self._handler(claim)(claim)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -169,6 +170,12 @@ class Worker:
             )
         else:
             log.warning("job result discarded: the claim was taken over", job_id=str(claim.job_id))
+
+    def _handler(self, claim: Claim) -> Handler:
+        handler = self.handlers.get(claim.job_type)
+        if handler is None:
+            raise PermanentError(f"this worker has no handler for {claim.job_type!r} jobs")
+        return handler
 
     async def _handle_failure(self, claim: Claim, exc: Exception) -> None:
         reason = describe(exc)

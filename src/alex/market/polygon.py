@@ -29,6 +29,7 @@ from urllib.parse import quote
 import httpx
 import structlog
 
+from alex.failures import backoff_seconds, is_retryable_status
 from alex.market.prices import PriceQuote, PriceResult
 from alex.observability.logging import get_logger
 
@@ -202,7 +203,7 @@ class PolygonPrices:
                 return f"no price from Polygon (request failed: {type(exc).__name__})"
             else:
                 status = response.status_code
-                if status == 429 or status >= 500:
+                if is_retryable_status(status):
                     failure = _Retry(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
                 elif status != 200:
                     return f"no price from Polygon (HTTP {status})"
@@ -255,8 +256,7 @@ class PolygonPrices:
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(self._backoff_cap, retry_after)
-        ceiling = min(self._backoff_cap, self._backoff_base * 2.0 ** min(attempt - 1, 64))
-        return self._rng.uniform(0, ceiling)
+        return backoff_seconds(attempt, base=self._backoff_base, cap=self._backoff_cap, rng=self._rng)
 
     def _prune_cache(self) -> None:
         now = self._clock()

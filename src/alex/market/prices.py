@@ -52,6 +52,10 @@ class PriceProvider(Protocol):
         """Prices for ``symbols``; never raises for a symbol it cannot price (see ``problems``)."""
         ...
 
+    async def aclose(self) -> None:
+        """Release what the provider holds (an HTTP client); called when its worker stops."""
+        ...
+
 
 class CataloguePrices:
     """The offline provider: no quotes and no problems, so the stored catalogue price stays."""

@@ -1,4 +1,4 @@
-"""The web UI: server-rendered pages on the same FastAPI app as the API."""
+"""The web UI: server-rendered pages (thin adapters over ``alex.services``), templates and static files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from alex.web import accounts, analysis, auth, dashboard, demo, goals, whatif
-from alex.web.pages import STATIC_DIR, SignInRequiredError, plotly_js, sign_in_redirect
+from alex.web.pages import (
+    STATIC_DIR,
+    PageNotFoundError,
+    SignInRequiredError,
+    not_found_page,
+    plotly_js,
+    sign_in_redirect,
+)
 
 ROUTERS = (
     auth.router,
@@ -22,6 +29,7 @@ ROUTERS = (
 def install(app: FastAPI) -> None:
     """Mount the pages, their static files and Plotly.js on the app."""
     app.add_exception_handler(SignInRequiredError, sign_in_redirect)
+    app.add_exception_handler(PageNotFoundError, not_found_page)
     app.add_api_route("/static/vendor/plotly.min.js", plotly_js, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:

@@ -8,27 +8,25 @@ the retirement projection and how it all was produced (the ``ai_decisions`` audi
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
-from alex.api.schemas import AnalyzeRequest
-from alex.db import ai_decisions, jobs
-from alex.db.models import Account, Job
+from alex.db.models import Job
 from alex.domain.charts.retirement_chart import BAND_COLORS, BAND_NAMES, MEDIAN_COLOR
-from alex.jobs import events, queue
+from alex.http.deps import ContextDep, SessionDep
+from alex.services import accounts, analyses
+from alex.services.analyses import AnalyzeRequest
+from alex.services.errors import TooManyRequestsError
 from alex.web.markdown import render_markdown
-from alex.web.pages import Context, DbSession, PageUser, form_data, redirect, render
+from alex.web.pages import PageJob, PageUser, form_data, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
 HISTORY_LIMIT: Final = 100
-FINISHED: Final = frozenset({"completed", "failed"})
 EVENT_CLASSES: Final = {
     "job_started": "started",
     "step_started": "started",
@@ -40,11 +38,6 @@ EVENT_CLASSES: Final = {
     "job_failed": "failed",
 }
 """The timeline's CSS class of each event kind (analysis.js uses the same table)."""
-
-
-async def _has_accounts(db: DbSession, user_id: str) -> bool:
-    count = await db.scalar(select(func.count()).select_from(Account).where(Account.user_id == user_id))
-    return bool(count)
 
 
 def _duration(job: Job) -> str | None:
@@ -94,63 +87,52 @@ def fan_chart(retirement: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 async def _analysis_page(
-    request: Request, user: PageUser, db: DbSession, *, error: str | None = None, status_code: int = 200
+    request: Request, user: PageUser, session: SessionDep, *, error: str | None = None, status_code: int = 200
 ) -> Response:
-    recent = await jobs.list_for_user(db, user_id=user.id, limit=1)
     return render(
         request,
         "analysis.html",
         status_code=status_code,
         user=user,
-        has_accounts=await _has_accounts(db, user.id),
-        latest=recent[0] if recent else None,
+        has_accounts=await accounts.has_accounts(session, user_id=user.id),
+        latest=await analyses.latest_analysis(session, user_id=user.id),
         when=_when,
         error=error,
     )
 
 
 @router.get("/analysis")
-async def analysis(request: Request, user: PageUser, db: DbSession) -> Response:
-    return await _analysis_page(request, user, db)
+async def analysis(request: Request, user: PageUser, session: SessionDep) -> Response:
+    return await _analysis_page(request, user, session)
 
 
 @router.post("/analysis")
-async def start_analysis(request: Request, user: PageUser, db: DbSession, context: Context) -> Response:
-    """Enqueue an analysis like POST /api/analyze, then follow it on its own page."""
+async def start_analysis(
+    request: Request, user: PageUser, session: SessionDep, context: ContextDep
+) -> Response:
+    """Start an analysis like POST /api/analyze, then follow it on its own page."""
     await form_data(request)
-    if not await _has_accounts(db, user.id):
+    if not await accounts.has_accounts(session, user_id=user.id):
         return redirect("/analysis")
-    settings = context.settings
     try:
-        job = await queue.enqueue_analysis(
-            db, user_id=user.id, request_payload=AnalyzeRequest().model_dump(mode="json"), settings=settings
+        job = await analyses.start_analysis(
+            session, user_id=user.id, request=AnalyzeRequest(), settings=context.settings
         )
-    except queue.TooManyPendingJobsError:
-        await db.refresh(user)  # the refused enqueue rolled back, which expired the loaded user
-        message = (
-            f"You already have {settings.max_unfinished_jobs_per_user} analyses waiting or running. "
-            "Wait for one to finish, then try again."
-        )
-        return await _analysis_page(request, user, db, error=message, status_code=429)
+    except TooManyRequestsError as exc:
+        await session.refresh(user)  # the refused enqueue rolled back, which expired the loaded user
+        return await _analysis_page(request, user, session, error=str(exc), status_code=429)
     return redirect(f"/analysis/{job.id}")
 
 
 @router.get("/analysis/{job_id}")
 async def analysis_job(
-    request: Request, job_id: str, user: PageUser, db: DbSession, context: Context
+    request: Request, job: PageJob, user: PageUser, session: SessionDep, context: ContextDep
 ) -> Response:
-    try:
-        wanted = uuid.UUID(job_id)
-    except ValueError:
-        wanted = None
-    job = None if wanted is None else await jobs.get_owned(db, user_id=user.id, job_id=wanted)
-    if job is None:
-        return render(request, "analysis_job.html", status_code=404, user=user, job=None)
-    finished = job.status in FINISHED
+    finished = analyses.is_finished(job)
     past_events = (
-        await events.since(context.database, job_id=job.id, after_id=0, limit=1000) if finished else []
+        await analyses.progress(context.database, job=job, after_id=0, limit=1000) if finished else []
     )
-    decisions = await ai_decisions.for_job(db, job_id=job.id) if finished else []
+    decisions = await analyses.audit(session, job=job) if finished else []
     report = job.report_payload or {}
     retirement = job.retirement_payload
     summary = job.summary_payload or {}
@@ -178,13 +160,13 @@ async def analysis_job(
 
 
 @router.get("/history")
-async def history(request: Request, user: PageUser, db: DbSession) -> Response:
-    found = await jobs.list_for_user(db, user_id=user.id, limit=HISTORY_LIMIT)
+async def history(request: Request, user: PageUser, session: SessionDep) -> Response:
+    found = await analyses.list_analyses(session, user_id=user.id, limit=HISTORY_LIMIT)
     return render(
         request,
         "history.html",
         user=user,
         jobs=[(job, _duration(job)) for job in found],
         when=_when,
-        has_accounts=await _has_accounts(db, user.id),
+        has_accounts=await accounts.has_accounts(session, user_id=user.id),
     )

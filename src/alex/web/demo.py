@@ -5,14 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from alex.db import demo
-from alex.web.pages import DbSession, PageUser, form_data, redirect
+from alex.http.deps import SessionDep
+from alex.services import accounts
+from alex.web.pages import PageUser, form_data, redirect
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.post("/demo")
-async def load_demo(request: Request, user: PageUser, db: DbSession) -> Response:
+async def load_demo(request: Request, user: PageUser, session: SessionDep) -> Response:
     await form_data(request)
-    await demo.populate(db, user_id=user.id)
+    await accounts.load_demo(session, user_id=user.id)
     return redirect("/")

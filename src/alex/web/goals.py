@@ -1,7 +1,7 @@
 """Goals: years to retirement, target income, and asset-class and region targets (sliders).
 
-The form's numbers go through the API's own ``UserUpdate`` and ``update_user`` (allowed keys,
-each map summing to 100), so the page and the API accept exactly the same goals.
+The form's numbers go through the identity service's ``UserUpdate`` and ``update_profile``
+(allowed keys, each map summing to 100), so the page and the API accept exactly the same goals.
 """
 
 from __future__ import annotations
@@ -13,33 +13,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from alex.api.routes.user import update_user
-from alex.api.schemas import UserUpdate
 from alex.db.models import User
+from alex.domain.labels import label
 from alex.domain.taxonomy import AssetClass, Region
-from alex.web.pages import DbSession, PageUser, form_data, redirect, render
+from alex.http.deps import SessionDep
+from alex.services import identity
+from alex.services.identity import UserUpdate
+from alex.web.pages import PageUser, form_data, form_errors, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
-ASSET_CLASSES: Final = {
-    AssetClass.EQUITY.value: "Equity",
-    AssetClass.FIXED_INCOME.value: "Fixed income",
-    AssetClass.REAL_ESTATE.value: "Real estate",
-    AssetClass.COMMODITIES.value: "Commodities",
-    AssetClass.CASH.value: "Cash",
-    AssetClass.ALTERNATIVES.value: "Alternatives",
-}
-REGIONS: Final = {
-    Region.NORTH_AMERICA.value: "North America",
-    Region.EUROPE.value: "Europe",
-    Region.ASIA.value: "Asia",
-    Region.LATIN_AMERICA.value: "Latin America",
-    Region.AFRICA.value: "Africa",
-    Region.MIDDLE_EAST.value: "Middle East",
-    Region.OCEANIA.value: "Oceania",
-    Region.GLOBAL.value: "Global",
-    Region.INTERNATIONAL.value: "International",
-}
+ASSET_CLASSES: Final = {member.value: label(member.value) for member in AssetClass}
+REGIONS: Final = {member.value: label(member.value) for member in Region}
 GROUPS: Final = (("asset_class", "asset_class_targets", ASSET_CLASSES), ("region", "region_targets", REGIONS))
 LABELS: Final = {
     "years_until_retirement": "Years until retirement",
@@ -85,16 +70,6 @@ def _total(values: dict[str, Any], prefix: str, labels: dict[str, str]) -> str:
     return _number(str(total)) if total.is_finite() else "?"
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    messages = []
-    for error in exc.errors():
-        loc = [str(part) for part in error["loc"]]
-        label = LABELS.get(loc[0], loc[0]) if loc else "Goals"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        messages.append(f"{label}: {message}")
-    return messages
-
-
 def _page(
     request: Request, user: User, *, values: dict[str, Any], errors: list[str] | None = None
 ) -> Response:
@@ -129,7 +104,7 @@ async def goals_page(request: Request, user: PageUser) -> Response:
 
 
 @router.post("/goals")
-async def save_goals(request: Request, user: PageUser, db: DbSession) -> Response:
+async def save_goals(request: Request, user: PageUser, session: SessionDep) -> Response:
     form = await form_data(request)
     fields: dict[str, Any] = {
         "years_until_retirement": form.get("years_until_retirement", "").strip() or None,
@@ -140,6 +115,6 @@ async def save_goals(request: Request, user: PageUser, db: DbSession) -> Respons
     try:
         body = UserUpdate.model_validate(fields)
     except ValidationError as exc:
-        return _page(request, user, values=form, errors=_errors(exc))
-    await update_user(body, user, db)
+        return _page(request, user, values=form, errors=form_errors(exc.errors(), LABELS, default="Goals"))
+    await identity.update_profile(session, user=user, changes=body)
     return redirect("/goals?done=saved")

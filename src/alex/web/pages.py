@@ -8,6 +8,8 @@ installed ``plotly`` package, so the UI needs no network.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -15,13 +17,22 @@ from typing import Annotated, Any, Final
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from alex.api import session
-from alex.api.context import AppContext
-from alex.api.deps import get_context, get_session, get_user_entry
-from alex.auth.tokens import Claims, InvalidTokenError, SigningKeysUnavailableError
-from alex.db.models import User
+from alex.auth.tokens import InvalidTokenError, SigningKeysUnavailableError
+from alex.db.models import Account, Job, User
+from alex.db.positions import PositionView
+from alex.http import cookies
+from alex.http.deps import (
+    ContextDep,
+    SessionDep,
+    get_owned_account,
+    get_owned_job,
+    get_owned_position,
+    verify,
+)
+from alex.services import identity
+from alex.services.errors import NotFoundError
+from alex.services.validation import field_errors
 
 HERE: Final = Path(__file__).parent
 TEMPLATES: Final = Jinja2Templates(directory=str(HERE / "templates"))
@@ -39,44 +50,92 @@ class SignInRequiredError(Exception):
         self.next_path = next_path
 
 
-async def _claims(request: Request, context: AppContext) -> Claims | None:
-    token = request.cookies.get(session.SESSION_COOKIE)
-    if not token:
-        return None
-    try:
-        return await context.verifier.verify(token)
-    except (InvalidTokenError, SigningKeysUnavailableError):
-        return None
+class PageNotFoundError(Exception):
+    """Raised by the owned-object dependencies of pages: answered with an HTML 404 page."""
+
+    def __init__(self, what: str, user: User) -> None:
+        self.what = what
+        self.user = user
 
 
-async def page_user(
-    request: Request,
-    context: Annotated[AppContext, Depends(get_context)],
-    db: Annotated[AsyncSession, Depends(get_session)],
-) -> User:
+async def page_user(request: Request, context: ContextDep, session: SessionDep) -> User:
     """The signed-in user of a page, or a redirect to sign in (then back here)."""
-    claims = await _claims(request, context)
+    token = request.cookies.get(cookies.SESSION_COOKIE)
+    try:
+        claims = None if not token else await verify(context, token)
+    except (InvalidTokenError, SigningKeysUnavailableError):
+        claims = None
     if claims is None:
         raise SignInRequiredError(request.url.path)
     # The same first-visit rules as the API (display name from the claims, email kept if it fits).
-    return (await get_user_entry(claims, db)).user
+    user, _ = await identity.user_for_claims(session, claims=claims)
+    return user
 
 
 PageUser = Annotated[User, Depends(page_user)]
-DbSession = Annotated[AsyncSession, Depends(get_session)]
-Context = Annotated[AppContext, Depends(get_context)]
+
+
+def _id(value: str, what: str, user: User) -> uuid.UUID:
+    # A malformed id in a page's address is a page that does not exist, not a form error.
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise PageNotFoundError(what, user) from None
+
+
+async def page_account(account_id: str, user: PageUser, session: SessionDep) -> Account:
+    try:
+        return await get_owned_account(_id(account_id, "account", user), user, session)
+    except NotFoundError:
+        raise PageNotFoundError("account", user) from None
+
+
+async def page_position(
+    position_id: str, account: Annotated[Account, Depends(page_account)], user: PageUser, session: SessionDep
+) -> PositionView:
+    """One of the user's positions, in the account of the page's address."""
+    try:
+        view = await get_owned_position(_id(position_id, "position", user), user, session)
+    except NotFoundError:
+        raise PageNotFoundError("position", user) from None
+    if view.position.account_id != account.id:
+        raise PageNotFoundError("position", user)
+    return view
+
+
+async def page_job(job_id: str, user: PageUser, session: SessionDep) -> Job:
+    try:
+        return await get_owned_job(_id(job_id, "job", user), user, session)
+    except NotFoundError:
+        raise PageNotFoundError("job", user) from None
+
+
+PageAccount = Annotated[Account, Depends(page_account)]
+PagePosition = Annotated[PositionView, Depends(page_position)]
+PageJob = Annotated[Job, Depends(page_job)]
+
+
+def form_errors(
+    errors: Iterable[Mapping[str, Any]], labels: Mapping[str, str], default: str = "Form"
+) -> list[str]:
+    """One sentence per problem of a form, naming its label (never the input's value)."""
+    messages = []
+    for error in field_errors(errors):
+        label = labels.get(error.field, error.field.replace("_", " ").capitalize() or default)
+        messages.append(f"{label}: {error.reason}")
+    return messages
 
 
 def render(request: Request, template: str, *, status_code: int = 200, **values: Any) -> HTMLResponse:
     """A page, with what every page needs (the CSRF token, the disclaimer) and the CSRF cookie set."""
-    token = session.csrf_token(request)
+    token = cookies.csrf_token(request)
     response = TEMPLATES.TemplateResponse(
         request,
         template,
         {"csrf_token": token, "disclaimer": DISCLAIMER, "path": request.url.path, **values},
         status_code=status_code,
     )
-    session.ensure_csrf_cookie(response, request)
+    cookies.ensure_csrf_cookie(response, request)
     return response
 
 
@@ -84,7 +143,7 @@ async def form_data(request: Request) -> dict[str, str]:
     """A submitted form's text fields, after checking its CSRF token (403 otherwise)."""
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
-    if not session.csrf_valid(request, values.get(session.CSRF_FIELD)):
+    if not cookies.csrf_valid(request, values.get(cookies.CSRF_FIELD)):
         raise HTTPException(status_code=403, detail="This form has expired: reload the page and try again.")
     return values
 
@@ -104,6 +163,13 @@ def local_path(value: str | None) -> str:
 def sign_in_redirect(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SignInRequiredError)
     return redirect(f"/signin?next={local_path(exc.next_path)}")
+
+
+def not_found_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageNotFoundError)
+    if exc.what == "job":
+        return render(request, "analysis_job.html", status_code=404, user=exc.user, job=None)
+    return render(request, "account_missing.html", status_code=404, user=exc.user, what=exc.what)
 
 
 def plotly_js() -> FileResponse:

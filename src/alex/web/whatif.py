@@ -14,20 +14,27 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from alex.db import snapshot as snapshots
 from alex.db.snapshot import PortfolioSnapshot
+from alex.domain.money import HUNDRED, apportion
 from alex.domain.portfolio.allocation import allocate
 from alex.domain.portfolio.valuation import value_portfolio
 from alex.domain.retirement.from_portfolio import retirement_params_from_portfolio
-from alex.domain.retirement.models import MAX_YEARS, ParameterError, WithdrawalStrategy
+from alex.domain.retirement.models import (
+    DEFAULT_RETIREMENT_YEARS,
+    DEFAULT_WITHDRAWAL_RATE,
+    MAX_YEARS,
+    ParameterError,
+    WithdrawalStrategy,
+)
 from alex.domain.taxonomy import AssetClass
-from alex.web.pages import DbSession, PageUser, render
+from alex.http.deps import SessionDep
+from alex.services import portfolio
+from alex.web.pages import PageUser, render
 
 router = APIRouter(include_in_schema=False)
 
 PATHS: Final = 2000
 SEED: Final = 20240601
-DEFAULT_RATE: Final = 4.0
 DEFAULT_ALLOCATION: Final = {"equity": 60, "fixed_income": 35, "cash": 5}
 SLIDER_CLASSES: Final = (AssetClass.EQUITY.value, AssetClass.FIXED_INCOME.value, AssetClass.CASH.value)
 STRATEGIES: Final = {
@@ -49,11 +56,7 @@ def whole_percents(allocation: dict[str, Decimal]) -> dict[str, int]:
     shares = {key: Decimal(0) for key in SLIDER_CLASSES}
     for key, value in allocation.items():
         shares[key if key in shares else AssetClass.EQUITY.value] += value * 100 / total
-    whole = {key: int(value) for key, value in shares.items()}
-    by_remainder = sorted(shares, key=lambda key: shares[key] - whole[key], reverse=True)
-    for key in by_remainder[: 100 - sum(whole.values())]:
-        whole[key] += 1
-    return whole
+    return {key: int(value) for key, value in apportion(shares, total=HUNDRED, quantum=Decimal(1)).items()}
 
 
 def starting_values(
@@ -64,9 +67,9 @@ def starting_values(
         "current_value": "0.00",
         "annual_contribution": 0,
         "years_until_retirement": min(max(years, 0), MAX_YEARS),
-        "retirement_years": 30,
+        "retirement_years": DEFAULT_RETIREMENT_YEARS,
         "withdrawal_strategy": WithdrawalStrategy.CONSTANT_REAL.value,
-        "withdrawal_rate": DEFAULT_RATE,
+        "withdrawal_rate": DEFAULT_WITHDRAWAL_RATE,
         "allocation": dict(DEFAULT_ALLOCATION),
         "target_income": f"{target_income:.2f}",
         "paths": PATHS,
@@ -91,8 +94,8 @@ def starting_values(
 
 
 @router.get("/what-if")
-async def what_if(request: Request, user: PageUser, db: DbSession) -> Response:
-    snapshot = await snapshots.load(db, user_id=user.id)
+async def what_if(request: Request, user: PageUser, session: SessionDep) -> Response:
+    snapshot = await portfolio.load_snapshot(session, user_id=user.id)
     values = await asyncio.to_thread(
         starting_values,
         snapshot,

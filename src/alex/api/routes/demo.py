@@ -6,10 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from alex.api.deps import CurrentUser, SessionDep
-from alex.api.routes.positions import position_public
-from alex.api.schemas import AccountPublic
-from alex.db import accounts, demo, positions
+from alex.api.schemas import AccountPublic, position_public
+from alex.http.deps import CurrentUser, SessionDep
+from alex.services import accounts, positions
 
 router = APIRouter(prefix="/api", tags=["demo"])
 
@@ -17,11 +16,11 @@ router = APIRouter(prefix="/api", tags=["demo"])
 @router.post("/populate-test-data")
 async def populate_test_data(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     """Create the demo accounts (3 accounts, 17 positions) you do not already have."""
-    created = await demo.populate(session, user_id=user.id)
+    created = await accounts.load_demo(session, user_id=user.id)
     session.expunge_all()
     shaped = []
     for account, _ in created:
-        views = await positions.list_for_account(session, user_id=user.id, account_id=account.id)
+        views = await positions.list_positions(session, user_id=user.id, account_id=account.id)
         shaped.append(
             {
                 **AccountPublic.model_validate(account).model_dump(mode="json"),
@@ -39,5 +38,5 @@ async def populate_test_data(user: CurrentUser, session: SessionDep) -> dict[str
 @router.delete("/reset-accounts")
 async def reset_accounts(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     """Delete all your accounts and their positions."""
-    count = await accounts.remove_all_for_user(session, user_id=user.id)
+    count = await accounts.delete_all_accounts(session, user_id=user.id)
     return {"message": f"Deleted {count} account(s)", "accounts_deleted": count}

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
-from alex.api.deps import ContextDep
 from alex.db import migrate
+from alex.http.deps import ContextDep
 from alex.observability.logging import get_logger
 
 log = get_logger("alex.health")
@@ -28,11 +26,7 @@ async def health() -> dict[str, str]:
 async def ready(context: ContextDep) -> JSONResponse:
     checks: dict[str, Any] = {}
     try:
-        async with context.database.engine.connect() as connection:
-            await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=3)
-            current = (
-                await connection.execute(text("SELECT version_num FROM alembic_version"))
-            ).scalar_one_or_none()
+        current = await migrate.applied_revision(context.database, ping_seconds=3)
         checks["database"] = "ok"
         head = migrate.head_revision()
         checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"

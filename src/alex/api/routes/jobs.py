@@ -7,14 +7,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from alex.api.deps import ContextDep, CurrentUser, OwnedJob, SessionDep
-from alex.api.schemas import AiDecisionPublic, AnalyzeRequest, AnalyzeResponse, JobAudit, JobList, JobPublic
-from alex.db import ai_decisions, jobs
-from alex.db.engine import Database
-from alex.jobs import events, queue
+from alex.api.schemas import AiDecisionPublic, AnalyzeResponse, JobAudit, JobList, JobPublic
+from alex.http.deps import ContextDep, CurrentUser, OwnedJob, SessionDep
+from alex.jobs import events
+from alex.services import analyses
+from alex.services.analyses import AnalyzeRequest
 
 router = APIRouter(prefix="/api", tags=["analysis"])
 
@@ -28,19 +28,9 @@ async def analyze(
     user: CurrentUser, session: SessionDep, context: ContextDep, body: AnalyzeRequest | None = None
 ) -> AnalyzeResponse:
     """Start an analysis of your portfolio; follow it with GET /api/jobs/{job_id}/events."""
-    request = body or AnalyzeRequest()
-    settings = context.settings
-    try:
-        job = await queue.enqueue_analysis(
-            session, user_id=user.id, request_payload=request.model_dump(mode="json"), settings=settings
-        )
-    except queue.TooManyPendingJobsError:
-        raise HTTPException(
-            status_code=429,
-            detail=f"You already have {settings.max_unfinished_jobs_per_user} analyses waiting or running; "
-            "try again when one has finished.",
-            headers={"Retry-After": "10"},
-        ) from None
+    job = await analyses.start_analysis(
+        session, user_id=user.id, request=body or AnalyzeRequest(), settings=context.settings
+    )
     return AnalyzeResponse(job_id=job.id, message="Analysis started. Check job status for results.")
 
 
@@ -49,7 +39,7 @@ async def list_jobs(
     user: CurrentUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=100)] = 100
 ) -> JobList:
     """Your jobs, newest first."""
-    found = await jobs.list_for_user(session, user_id=user.id, limit=limit)
+    found = await analyses.list_analyses(session, user_id=user.id, limit=limit)
     return JobList(jobs=[JobPublic.model_validate(job) for job in found])
 
 
@@ -66,18 +56,12 @@ async def job_audit(job: OwnedJob, session: SessionDep) -> JobAudit:
     Oldest first, every attempt's runs included; a job that ran without a model lists the offline
     writer's sections (model ``"offline"``). Another user's job is not found (404).
     """
-    decisions = await ai_decisions.for_job(session, job_id=job.id)
+    decisions = await analyses.audit(session, job=job)
     return JobAudit(job_id=job.id, decisions=[AiDecisionPublic.model_validate(row) for row in decisions])
 
 
 def _frame(event: events.Event) -> str:
     return f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(event.as_json())}\n\n"
-
-
-async def _job_finished(database: Database, job: OwnedJob) -> bool:
-    async with database.session() as session:
-        status = await jobs.status_of(session, job_id=job.id)
-    return status in ("completed", "failed")
 
 
 @router.get(
@@ -104,8 +88,8 @@ async def job_events(
         while loop.time() - started < _MAX_STREAM_SECONDS:
             # Read the status before the events: a job that ended did so after its last event was
             # written, so an empty read after a "finished" status really is the end.
-            finished = await _job_finished(database, job)
-            batch = await events.since(database, job_id=job.id, after_id=after)
+            finished = await analyses.has_finished(database, job=job)
+            batch = await analyses.progress(database, job=job, after_id=after)
             for event in batch:
                 after = event.id
                 yield _frame(event)

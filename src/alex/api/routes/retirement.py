@@ -9,10 +9,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, model_validator
 
-from alex.api.deps import CurrentUser
-from alex.api.schemas import Input, Money, Percent
 from alex.domain.retirement.models import (
     DEFAULT_PATHS,
+    DEFAULT_RETIREMENT_YEARS,
     MAX_PATHS,
     MAX_YEARS,
     MIN_PATHS,
@@ -23,6 +22,8 @@ from alex.domain.retirement.models import (
 )
 from alex.domain.retirement.simulation import simulate_retirement
 from alex.domain.taxonomy import AssetClass
+from alex.http.deps import CurrentUser
+from alex.services.fields import Input, Money, Percent
 
 router = APIRouter(prefix="/api/retirement", tags=["retirement"])
 
@@ -34,7 +35,7 @@ class SimulationRequest(Input):
     )
     years_until_retirement: int = Field(ge=0, le=MAX_YEARS)
     annual_contribution: Money = Decimal(0)
-    retirement_years: int = Field(default=30, ge=1, le=MAX_YEARS)
+    retirement_years: int = Field(default=DEFAULT_RETIREMENT_YEARS, ge=1, le=MAX_YEARS)
     withdrawal_strategy: WithdrawalStrategy = WithdrawalStrategy.CONSTANT_REAL
     withdrawal_rate: float | None = Field(
         default=None, gt=0, le=100, allow_inf_nan=False, description="percent of the value at retirement"

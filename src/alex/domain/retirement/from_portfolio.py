@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from alex.domain.money import percentages
 from alex.domain.portfolio.allocation import UNCLASSIFIED, Allocations
-from alex.domain.retirement.models import DEFAULT_PATHS, RetirementParams
+from alex.domain.retirement.models import DEFAULT_PATHS, DEFAULT_RETIREMENT_YEARS, RetirementParams
 from alex.domain.taxonomy import AssetClass
 
 
@@ -16,7 +16,7 @@ def retirement_params_from_portfolio(
     years_until_retirement: int,
     target_income: Decimal | None = None,
     annual_contribution: Decimal = Decimal(0),
-    retirement_years: int = 30,
+    retirement_years: int = DEFAULT_RETIREMENT_YEARS,
     paths: int = DEFAULT_PATHS,
     seed: int | None = None,
 ) -> RetirementParams:

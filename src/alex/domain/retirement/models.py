@@ -22,6 +22,8 @@ from alex.domain.retirement.assumptions import (
 from alex.domain.taxonomy import AllocationError, AssetClass, check_allocation
 
 DEFAULT_WITHDRAWAL_RATE: Final = 4.0
+DEFAULT_RETIREMENT_YEARS: Final = 30
+"""How long retirement lasts when nobody says (the horizon of the Trinity study and the 4 % rule)."""
 DEFAULT_PATHS: Final = 10_000
 MIN_PATHS: Final = 100
 MAX_PATHS: Final = 100_000
@@ -75,7 +77,7 @@ class RetirementParams:
     allocation: Mapping[str, float | Decimal]
     years_until_retirement: int
     annual_contribution: Decimal = Decimal(0)
-    retirement_years: int = 30
+    retirement_years: int = DEFAULT_RETIREMENT_YEARS
     withdrawal_strategy: WithdrawalStrategy = WithdrawalStrategy.CONSTANT_REAL
     withdrawal_rate: float | None = None
     target_income: Decimal | None = None

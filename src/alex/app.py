@@ -1,0 +1,131 @@
+"""The composition root: builds the ASGI app (the API and the web UI on one FastAPI app) and the job
+worker with its handlers. Nothing imports this module but the command line (and the tests)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.cors import CORSMiddleware
+
+import alex
+from alex import api, web
+from alex.agents.team import Team
+from alex.analysis.workflow import JOB_TYPE, AnalysisWorkflow
+from alex.auth.configured import builtin_issuer
+from alex.auth.keys import BuiltinIssuer
+from alex.auth.tokens import BuiltinKeySource, RemoteJWKS, TokenVerifier
+from alex.db.engine import Database, resolve_database_url
+from alex.http.context import AppContext
+from alex.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from alex.jobs.worker import Worker, WorkerConfig
+from alex.market import price_provider
+from alex.observability.logging import get_logger
+from alex.settings import Settings, get_settings
+
+log = get_logger("alex.app")
+
+
+def build_identity(settings: Settings) -> tuple[TokenVerifier, BuiltinIssuer | None, RemoteJWKS | None]:
+    """The external issuer's JWKS when configured, else the built-in issuer's keys (no HTTP)."""
+    if settings.auth_jwks_url is not None:
+        remote = RemoteJWKS(settings.auth_jwks_url)
+        return TokenVerifier(remote, issuer=settings.issuer, audience=settings.auth_audience), None, remote
+    issuer = builtin_issuer(settings)
+    verifier = TokenVerifier(
+        BuiltinKeySource(issuer), issuer=settings.issuer, audience=settings.auth_audience
+    )
+    return verifier, issuer, None
+
+
+def worker_config(settings: Settings, *, concurrency: int | None = None) -> WorkerConfig:
+    return WorkerConfig(
+        concurrency=concurrency or settings.worker_concurrency,
+        heartbeat_seconds=settings.worker_heartbeat_seconds,
+        stalled_after_seconds=settings.worker_stalled_seconds,
+        shutdown_grace_seconds=settings.worker_shutdown_grace_seconds,
+        retry_base_seconds=settings.job_retry_base_seconds,
+    )
+
+
+def build_worker(settings: Settings, database: Database, *, concurrency: int | None = None) -> Worker:
+    """A worker that runs analyses: the workflow on the configured models and price provider."""
+    key = settings.polygon_api_key
+    prices = price_provider(
+        None if key is None else key.get_secret_value(), base_url=settings.polygon_base_url
+    )
+    workflow = AnalysisWorkflow(database, settings=settings, prices=prices, team=Team(settings))
+    return Worker(
+        database,
+        {JOB_TYPE: workflow.run},
+        config=worker_config(settings, concurrency=concurrency),
+        on_stop=workflow.aclose,
+    )
+
+
+def create_app(
+    settings: Settings | None = None, *, database_url: str | None = None, run_worker: bool | None = None
+) -> FastAPI:
+    """Build the app. ``database_url`` overrides the configured/embedded database (tests use it);
+    ``run_worker`` (default: ALEX_IN_PROCESS_WORKER) runs a job worker inside this process."""
+    settings = settings or get_settings()
+    settings.check_production()
+    with_worker = settings.in_process_worker if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = (
+            database_url
+            if database_url is not None
+            else await run_in_threadpool(resolve_database_url, settings)
+        )
+        database = Database(url, pool_size=settings.database_pool_size)
+        verifier, issuer, remote = await run_in_threadpool(build_identity, settings)
+        app.state.context = AppContext(settings=settings, database=database, verifier=verifier, issuer=issuer)
+        log.info("api started", env=settings.env, issuer="external" if issuer is None else "built-in")
+        job_worker = build_worker(settings, database) if with_worker else None
+        worker_task = (
+            None if job_worker is None else asyncio.create_task(job_worker.run(), name="in-process worker")
+        )
+        try:
+            yield
+        finally:
+            if job_worker is not None and worker_task is not None:
+                job_worker.stop()
+                await worker_task
+            if remote is not None:
+                await remote.aclose()
+            await database.dispose()
+
+    app = FastAPIOffline(
+        title="Alex",
+        version=alex.__version__,
+        description="A self-hostable, multi-agent AI financial advisor.",
+        lifespan=lifespan,
+    )
+    api.install(app)
+    web.install(app)
+    _add_middleware(app, settings)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """What wraps every request, the API's and the pages' alike."""
+    # Added innermost first: request context wraps everything, so even a 413 carries a request id.
+    wildcard = "*" in settings.cors_origins
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=not wildcard,  # browsers forbid credentials with '*'; never combine them
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID", "X-CSRF-Token"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=(settings.public_url or "").startswith("https://"))
+    app.add_middleware(RequestContextMiddleware)

@@ -1,0 +1,31 @@
+"""What a service can refuse, in words a person can act on (routes and pages choose the status)."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refusal whose message is safe to show to the person who asked."""
+
+
+class NotFoundError(ServiceError):
+    """The object does not exist, or belongs to someone else (the two are never told apart)."""
+
+    def __init__(self, what: str, message: str | None = None) -> None:
+        super().__init__(message or f"{what.capitalize()} not found.")
+        self.what = what
+
+
+class ConflictError(ServiceError):
+    """The request contradicts what is stored (e.g. an email already signed up)."""
+
+
+class TooManyRequestsError(ServiceError):
+    """Refused for now; ``retry_after`` says when asking again may succeed."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class UnavailableError(ServiceError):
+    """The feature is not offered by this deployment (e.g. sign-in with an external issuer)."""

@@ -1,0 +1,93 @@
+"""The constrained input types every entry point shares (API bodies, web forms, CSV rows).
+
+Names use a conservative character set (no markup, no statement separators), free text has no
+markup or control characters, money is Decimal with bounded precision, NaN/Infinity are refused,
+symbols are upper-cased and must look like real tickers.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from alex.db.models import USER_CLASSIFICATION_NOTE_MAX
+
+SYMBOL_PATTERN: Final = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
+# Letters (any script), digits, spaces and the punctuation real account names use ("Mom's 401(k)").
+_NAME_PATTERN: Final = re.compile(r"^[\w .,'&()/#:+!?@%-]+$")
+_MARKUP_OR_CONTROL: Final = re.compile(
+    r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _safe_name(value: str) -> str:
+    if not _NAME_PATTERN.fullmatch(value):
+        raise ValueError(
+            "may contain only letters, digits, spaces and the punctuation . , ' & ( ) / # : + ! ? @ % -"
+        )
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if _MARKUP_OR_CONTROL.search(value):
+        raise ValueError("must not contain markup (< >) or control characters")
+    return value
+
+
+def normalise_symbol(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip().upper()
+    return value
+
+
+def _symbol(value: str) -> str:
+    if not SYMBOL_PATTERN.fullmatch(value):
+        raise ValueError("must be 1-10 characters: A-Z, 0-9, '.' or '-', starting with a letter or digit")
+    return value
+
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(_safe_name)
+]
+PlainText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_plain_text)
+]
+Note = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=USER_CLASSIFICATION_NOTE_MAX),
+    AfterValidator(_plain_text),
+]
+Symbol = Annotated[
+    str, BeforeValidator(normalise_symbol), StringConstraints(max_length=10), AfterValidator(_symbol)
+]
+# Below 10^12 so it fits the narrowest money column (users.target_retirement_income, NUMERIC(14, 2)).
+Money = Annotated[
+    Decimal, Field(ge=0, lt=Decimal("1e12"), max_digits=16, decimal_places=2, allow_inf_nan=False)
+]
+Price = Annotated[
+    Decimal, Field(gt=0, le=Decimal("1e9"), max_digits=18, decimal_places=6, allow_inf_nan=False)
+]
+Quantity = Annotated[
+    Decimal, Field(gt=0, le=Decimal("1e12"), max_digits=24, decimal_places=8, allow_inf_nan=False)
+]
+InterestRate = Annotated[Decimal, Field(ge=0, le=1, decimal_places=6, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
+
+
+class Input(BaseModel):
+    """What a person sends: unknown fields are refused, strings are bounded."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=2000)
+
+
+def changed_fields(body: BaseModel, *, nullable: frozenset[str] = frozenset()) -> dict[str, object]:
+    """The fields an update sets. A null means "leave as is", except for the ``nullable`` ones,
+    where it clears the value."""
+    return {
+        key: value
+        for key, value in body.model_dump(exclude_unset=True).items()
+        if value is not None or key in nullable
+    }
