@@ -40,7 +40,13 @@ from alex.agents.prompts import load
 from alex.analysis.fact_index import Grounder
 from alex.analysis.facts import AnalysisFacts
 from alex.analysis.payloads import charts_payload, report_payload, retirement_payload
-from alex.analysis.writer_sets import OFFLINE_WRITERS, Classification, SectionResult, Unclassified
+from alex.analysis.writer_sets import (
+    OFFLINE_WRITERS,
+    Classification,
+    SectionResult,
+    Unclassified,
+    provenance,
+)
 from alex.db.engine import Database
 from alex.db.models import AgentName
 from alex.jobs import events as jobs_events
@@ -190,21 +196,21 @@ class Team:
             progress=_progress(section, job) if self.settings.model_stream else None,
         )
         warnings = _warnings(section, run.events)
-        provenance: Section = {
-            "model": seat.model_name,
-            "outcome": run.outcome,
-            "fallback": run.output is None,
-            "fallback_reason": run.reason,
-            "flagged": bool(run.events),
-            "guardrails": [event.as_dict() for event in run.events],
-        }
+        written_by = provenance(
+            model=seat.model_name,
+            outcome=run.outcome,
+            fallback=run.output is None,
+            fallback_reason=run.reason,
+            flagged=bool(run.events),
+            guardrails=[event.as_dict() for event in run.events],
+        )
         if run.output is None:
             warnings.append(f"The {section} section was written by the offline writer instead: {run.reason}.")
             return SectionResult(
-                _marked(OFFLINE_WRITERS.section(section, facts), section), provenance, warnings
+                _marked(OFFLINE_WRITERS.section(section, facts), section), written_by, warnings
             )
         return SectionResult(
-            _model_section(section, run.output, facts, seat.model_name), provenance, warnings
+            _model_section(section, run.output, facts, seat.model_name), written_by, warnings
         )
 
     async def _offline(self, section: str, facts: AnalysisFacts, job: JobContext) -> SectionResult:
@@ -222,15 +228,9 @@ class Team:
             summary={"characters": len(json.dumps(payload, default=str))},
             duration_ms=(time.perf_counter() - started) * 1000,
         )
-        provenance: Section = {
-            "model": OFFLINE_MODEL,
-            "outcome": "passed",
-            "fallback": False,
-            "fallback_reason": None,
-            "flagged": False,
-            "guardrails": [],
-        }
-        return SectionResult(payload, provenance)
+        return SectionResult(
+            payload, provenance(model=OFFLINE_MODEL, outcome="passed", fallback=False, flagged=False)
+        )
 
 
 class JobAgents:

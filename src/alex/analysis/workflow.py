@@ -22,7 +22,14 @@ from typing import Any, TypeVar
 
 from alex.analysis.facts import AnalysisFacts, facts_for
 from alex.analysis.payloads import summary_section
-from alex.analysis.writer_sets import OFFLINE_WRITERS, AgentTeam, Classification, JobAgents, WriterSet
+from alex.analysis.writer_sets import (
+    OFFLINE_WRITERS,
+    AgentTeam,
+    Classification,
+    JobAgents,
+    WriterSet,
+    provenance,
+)
 from alex.db import instruments
 from alex.db import snapshot as snapshots
 from alex.db.engine import Database
@@ -228,14 +235,11 @@ class AnalysisWorkflow:
             raise
         except Exception as exc:
             run.warnings.append(f"The {name} section could not be written: {describe(exc)}.")
-            run.provenance[name] = {"model": None, "outcome": "failed", "fallback": True, "flagged": True}
+            run.provenance[name] = provenance(model=None, outcome="failed", fallback=True, flagged=True)
             return {"status": "failed", "error": describe(exc), "agent": name}
-        run.provenance[name] = {
-            "model": OFFLINE_MODEL,
-            "outcome": "fell_back",
-            "fallback": True,
-            "flagged": True,
-        }
+        run.provenance[name] = provenance(
+            model=OFFLINE_MODEL, outcome="fell_back", fallback=True, flagged=True
+        )
         return section if name == AgentName.CHARTER else {**section, "fallback": True}
 
     async def _summarise(self, run: _Run, facts: AnalysisFacts) -> dict[str, Any]:

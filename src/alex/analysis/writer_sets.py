@@ -47,6 +47,26 @@ OFFLINE_WRITERS = WriterSet(
 )
 
 
+def provenance(
+    *,
+    model: str | None,
+    outcome: str,
+    fallback: bool,
+    flagged: bool,
+    fallback_reason: str | None = None,
+    guardrails: list[dict[str, str]] | None = None,
+) -> Section:
+    """Who wrote a section and what the guardrails said: the summary's ``agents`` entry for it."""
+    return {
+        "model": model,
+        "outcome": outcome,
+        "fallback": fallback,
+        "fallback_reason": fallback_reason,
+        "flagged": flagged,
+        "guardrails": guardrails or [],
+    }
+
+
 @dataclass(slots=True)
 class SectionResult:
     payload: Section

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import warnings
 from pathlib import Path
 from typing import Any
 
 import psutil
 
-from alex.observability.logging import get_logger
-
-log = get_logger("alex.db.embedded")
+# The standard library's logger, not ``get_logger``: this runs in helper processes (and before
+# ``configure_logging``) whose stdout carries the database URL; an unconfigured stdlib logger
+# stays quiet below WARNING and writes to stderr.
+log = logging.getLogger(__name__)
 
 DATABASE_NAME = "alex"
 _HANDLES_FILE = ".handle_pids.json"
@@ -63,7 +65,7 @@ def start_embedded(data_dir: Path) -> str:
             f"See {pgdata / 'log'}, or set ALEX_DATABASE_URL to use another server."
         ) from exc
     url: str = server.get_uri(database=DATABASE_NAME, driver="psycopg")
-    log.info("embedded PostgreSQL ready", pgdata=str(pgdata))
+    log.info("embedded PostgreSQL ready", extra={"pgdata": str(pgdata)})
     return url
 
 

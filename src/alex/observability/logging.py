@@ -1,7 +1,10 @@
 """Structured logs: one JSON object a line, with the request id bound for the whole request.
 
 Standard-library loggers (uvicorn, sqlalchemy, alembic) go through the same renderer, so every
-line of the process has the same shape.
+line of the process has the same shape. Alex's own modules log with ``get_logger(name)`` and
+key-value fields; the few that run before logging is configured, in processes whose stdout is
+data (the embedded server's launcher, the signing keys behind ``alex token``), use the standard
+library's logger, which stays quiet below WARNING and writes to stderr until configured.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from alex.db.models import Job
-from alex.domain.charts.retirement_chart import BAND_COLORS, BAND_NAMES, MEDIAN_COLOR
+from alex.domain.charts import retirement_chart
+from alex.domain.charts.portfolio_charts import Chart
 from alex.http.deps import ContextDep, SessionDep
 from alex.services import accounts, analyses
 from alex.services.analyses import AnalyzeRequest
@@ -27,6 +28,7 @@ from alex.web.pages import PageJob, PageUser, form_data, redirect, render
 router = APIRouter(include_in_schema=False)
 
 HISTORY_LIMIT: Final = 100
+FAN_DESCRIPTION: Final = "Portfolio value in today's money across the simulated futures."
 EVENT_CLASSES: Final = {
     "job_started": "started",
     "step_started": "started",
@@ -37,7 +39,7 @@ EVENT_CLASSES: Final = {
     "job_completed": "completed",
     "job_failed": "failed",
 }
-"""The timeline's CSS class of each event kind (analysis.js uses the same table)."""
+"""The timeline's CSS class of each event kind (sent to analysis.js with the page)."""
 
 
 def _duration(job: Job) -> str | None:
@@ -55,35 +57,19 @@ def _when(moment: datetime | None) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
 
 
-def _float(value: Any) -> float | None:
-    try:
-        return float(Decimal(str(value)))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-
-
-def fan_chart(retirement: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The retirement payload's percentiles as a chart in ``retirement_fan_chart``'s shape."""
+def fan_chart(retirement: dict[str, Any] | None) -> Chart | None:
+    """The stored retirement payload's percentile bands as the fan chart (none when it has none)."""
     if not retirement or not retirement.get("years") or not retirement.get("percentiles"):
         return None
-    percentiles: dict[str, list[Any]] = retirement["percentiles"]
-    data = []
-    for index, year in enumerate(retirement["years"]):
-        point: dict[str, Any] = {f"{key}": _float(series[index]) for key, series in percentiles.items()}
-        point.update(
-            {"name": f"Year {year}", "year": year, "value": point.get("p50") or 0.0, "color": MEDIAN_COLOR}
-        )
-        data.append(point)
-    return {
-        "title": "Retirement projection",
-        "type": "area",
-        "description": "Portfolio value in today's money across the simulated futures.",
-        "series": [
-            {"key": key, "name": BAND_NAMES.get(key, key), "color": BAND_COLORS.get(key, MEDIAN_COLOR)}
-            for key in percentiles
-        ],
-        "data": data,
-    }
+    try:
+        # Money is stored as decimal strings; the chart draws numbers.
+        bands = {
+            key: [float(Decimal(str(value))) for value in series]
+            for key, series in retirement["percentiles"].items()
+        }
+        return retirement_chart.fan_chart(retirement["years"], bands, description=FAN_DESCRIPTION)
+    except (InvalidOperation, ValueError, TypeError, KeyError, IndexError):
+        return None
 
 
 async def _analysis_page(

@@ -15,6 +15,7 @@ p5-p95 and p25-p75 as shaded areas around p50). Amounts are dollars in today's m
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from alex.domain.charts.portfolio_charts import Chart
@@ -38,33 +39,37 @@ BAND_NAMES: Final = {
 }
 
 
-def retirement_fan_chart(result: RetirementResult) -> dict[str, Chart]:
-    """``charts_payload`` entry for a simulation result."""
+def fan_chart(years: Sequence[int], percentiles: Mapping[str, Sequence[float]], *, description: str) -> Chart:
+    """The fan chart of percentile bands (``p5``…``p95``, one value per year)."""
     data: list[dict[str, Any]] = []
-    for index, year in enumerate(result.years):
+    for index, year in enumerate(years):
         point: dict[str, Any] = {
             "name": f"Year {year}",
-            "value": float(result.percentiles["p50"][index]),
+            "value": percentiles["p50"][index],
             "color": MEDIAN_COLOR,
         }
-        point.update({key: float(series[index]) for key, series in result.percentiles.items()})
+        point.update({key: series[index] for key, series in percentiles.items()})
         data.append(point)
-    retirement_year = result.retirement_starts_at_year
+    return {
+        "title": "Retirement projection",
+        "type": "area",
+        "description": description,
+        "series": [
+            {"key": key, "name": BAND_NAMES.get(key, key), "color": BAND_COLORS.get(key, MEDIAN_COLOR)}
+            for key in percentiles
+        ],
+        "data": data,
+    }
+
+
+def retirement_fan_chart(result: RetirementResult) -> dict[str, Chart]:
+    """``charts_payload`` entry for a simulation result."""
     description = (
         f"Portfolio value in today's money across {result.paths:,} simulated futures; retirement starts "
-        f"in year {retirement_year}. The median path is worth "
+        f"in year {result.retirement_starts_at_year}. The median path is worth "
         f"{format_money(result.median_value_at_retirement)} at retirement and "
         f"{format_money(result.median_ending_value)} at the end; the money lasts in "
         f"{format_percent(result.success_rate)} of the futures."
     )
-    return {
-        "retirement_projection": {
-            "title": "Retirement projection",
-            "type": "area",
-            "description": description,
-            "series": [
-                {"key": key, "name": BAND_NAMES[key], "color": BAND_COLORS[key]} for key in result.percentiles
-            ],
-            "data": data,
-        }
-    }
+    bands = {key: [float(value) for value in series] for key, series in result.percentiles.items()}
+    return {"retirement_projection": fan_chart(result.years, bands, description=description)}

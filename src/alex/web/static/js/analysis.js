@@ -3,21 +3,13 @@
 import { api, drawChart, pageData } from "./common.js";
 import { drawFan } from "./fan.js";
 
-const CLASSES = {
-  job_started: "started",
-  step_started: "started",
-  step_progress: "progress",
-  step_finished: "finished",
-  step_failed: "failed",
-  job_retrying: "retrying",
-  job_completed: "completed",
-  job_failed: "failed",
-};
+// The timeline's CSS class of each event kind comes with the page (web/analysis.py EVENT_CLASSES),
+// so the server-rendered history and the live events are styled from one table.
 const FINAL = new Set(["job_completed", "job_failed"]);
 
-function appendEvent(list, event) {
+function appendEvent(list, event, classes) {
   const item = document.createElement("li");
-  item.className = CLASSES[event.kind] ?? "";
+  item.className = classes[event.kind] ?? "";
   item.dataset.kind = event.kind;
   if (event.step) {
     const step = document.createElement("strong");
@@ -41,10 +33,11 @@ function follow(job) {
     if (status) status.textContent = "Finished: loading the results…";
     window.location.reload();
   };
-  for (const kind of Object.keys(CLASSES)) {
+  const classes = pageData("event-classes") ?? {};
+  for (const kind of Object.keys(classes)) {
     source.addEventListener(kind, (message) => {
       const event = JSON.parse(message.data);
-      appendEvent(list, event);
+      appendEvent(list, event, classes);
       if (FINAL.has(event.kind)) finish();
     });
   }
