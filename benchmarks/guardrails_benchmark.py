@@ -5,7 +5,8 @@ Run: ``.venv/bin/python benchmarks/guardrails_benchmark.py``
 On the demo portfolio (16 holdings, 3 accounts): computing the facts (analytics + Monte Carlo
 at the test suite's 1,000 paths), then the guardrail work a model-backed analysis adds: cleaning every string
 of the three writers' data blocks (input guardrail), building the grounding index once, and
-checking a report-sized text, three times (one first answer and two re-asks).
+checking a report-sized text, three times (one first answer and two re-asks); and the three
+offline writers, which every analysis runs without a model and as every fallback.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from pathlib import Path
 
 from alex.agents import briefs, charter
 from alex.analysis.fact_index import Grounder
+from alex.analysis.offline.charter import write_charts
 from alex.analysis.offline.reporter import write_report
 from alex.analysis.offline.retirement_writer import write_retirement
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's demo portfolio
-from tests.agents.portfolios import demo_portfolio, facts_for
+from tests.support.portfolios import demo_portfolio, facts_for
 
 RUNS = 15
 
@@ -55,12 +57,20 @@ def main() -> None:
         for _ in range(3):
             assert grounder.check(text).grounded
 
+    def offline_writers() -> None:
+        write_report(facts)
+        write_charts(facts)
+        write_retirement(facts)
+
     analysis = median_ms(lambda: facts_for(demo_portfolio()))
     guardrails = median_ms(guard)
+    writers = median_ms(offline_writers)
     print(f"Guardrails per analysis (demo portfolio, median of {RUNS}; report text {len(text):,} chars)")
     print(f"  facts (analytics + Monte Carlo):        {analysis:8.1f} ms")
     print(f"  guardrails (clean data, ground x3):     {guardrails:8.1f} ms")
+    print(f"  offline writers (report, charts, text): {writers:8.1f} ms")
     print(f"  ratio guardrails / facts:               {guardrails / analysis:8.2f}")
+    print(f"  ratio offline writers / facts:          {writers / analysis:8.2f}")
 
 
 if __name__ == "__main__":

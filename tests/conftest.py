@@ -10,41 +10,21 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
-from fastapi import FastAPI
-from sqlalchemy import make_url, text
+from sqlalchemy import text
 
-from alex.app import create_app
 from alex.db import migrate
 from alex.db.embedded import start_embedded
 from alex.db.engine import Database, run_with_session
 from alex.db.seed import seed_catalogue
-from alex.http.context import AppContext
 from alex.settings import Settings
+from tests.support.harness import TEMPLATE, ApiHarness, PostgresServer, harness
 
-TEMPLATE = "alex_template"
 _counter = itertools.count()
-
-
-@dataclass(frozen=True)
-class PostgresServer:
-    url: str
-    """SQLAlchemy URL of the server's ``alex`` database; swap the database name for others."""
-
-    def database_url(self, name: str) -> str:
-        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
-
-    def admin_dsn(self) -> str:
-        return (
-            make_url(self.url)
-            .set(drivername="postgresql", database="postgres")
-            .render_as_string(hide_password=False)
-        )
 
 
 @pytest.fixture(scope="session")
@@ -87,53 +67,18 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "alex", log_format="json")
 
 
-class AppAccess:
-    """A running app's context, and tokens of its built-in issuer (for the harnesses below)."""
-
-    app: FastAPI
-
-    @property
-    def context(self) -> AppContext:
-        context: AppContext = self.app.state.context
-        return context
-
-    def token(self, user: str, *, name: str | None = None, email: str | None = None) -> str:
-        """A bearer token of the built-in issuer for ``user``."""
-        assert self.context.issuer is not None
-        return self.context.issuer.mint(subject=user, name=name, email=email)
-
-
-@dataclass
-class ApiHarness(AppAccess):
-    app: FastAPI
-    client: httpx.AsyncClient
-
-    def auth(self, user: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(user)}"}
-
-
-async def _harness(app: FastAPI) -> AsyncIterator[ApiHarness]:
-    # raise_app_exceptions=False: see what a client sees (the 500 body), not the server's traceback.
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://alex.test") as client,
-    ):
-        yield ApiHarness(app=app, client=client)
-
-
 @pytest.fixture
 async def api(settings: Settings, database_url: str) -> AsyncIterator[ApiHarness]:
     """The app on a fresh database with the built-in issuer, driven in-process over ASGI."""
-    async for harness in _harness(create_app(settings, database_url=database_url)):
-        yield harness
+    async with harness(settings, database_url) as running:
+        yield running
 
 
 @pytest.fixture
-def make_api(database_url: str) -> Callable[[Settings], AsyncIterator[ApiHarness]]:
+def make_api(database_url: str) -> Callable[[Settings], AbstractAsyncContextManager[ApiHarness]]:
     """Build an app with other settings (e.g. an external issuer) on this test's database."""
 
-    def build(settings: Settings) -> AsyncIterator[ApiHarness]:
-        return _harness(create_app(settings, database_url=database_url))
+    def build(settings: Settings) -> AbstractAsyncContextManager[ApiHarness]:
+        return harness(settings, database_url)
 
     return build

@@ -25,8 +25,8 @@ from alex.domain.charts.validation import validate_charts
 from alex.jobs import events
 from alex.market.prices import CataloguePrices
 from alex.settings import Settings
-from tests.agents import scripted
-from tests.jobs.running import demo_job, run_to_end
+from tests.support import scripted
+from tests.support.jobs import demo_job, run_to_end
 from tests.support.openai_server import Chat, Hang, OpenAIServer, RecordedRequest, Reply, Status, ToolCall
 
 MODEL = "openai-compatible:test-model"
@@ -276,7 +276,9 @@ async def test_with_a_bad_model_every_section_still_ends_valid_and_flagged(
         await session.commit()
     settings = _settings(tmp_path, server)
     job = await run_to_end(
-        database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id
+        database,
+        AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)),
+        job_id,
     )
     assert job.status == "completed"
     assert job.report_payload is not None

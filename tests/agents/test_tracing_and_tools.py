@@ -22,8 +22,8 @@ from alex.db.engine import Database
 from alex.market.prices import CataloguePrices
 from alex.observability.tracing import configure_tracing
 from alex.settings import Settings
-from tests.agents import scripted
-from tests.jobs.running import demo_job, run_to_end
+from tests.support import scripted
+from tests.support.jobs import demo_job, run_to_end
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ async def test_every_agent_run_and_model_call_is_a_span(
     assert job.status == "completed"
     finished = spans.get_finished_spans()
     ours = {
-        span.attributes["gen_ai.agent.name"]: span
+        str(span.attributes["gen_ai.agent.name"]): span
         for span in _by_name(finished, "alex.agent ")
         if span.attributes
     }
@@ -109,7 +109,7 @@ async def test_the_reporters_tool_sees_only_the_jobs_user(database: Database, se
             return ModelResponse(
                 parts=[ToolCallPart(tool_name="holding", args=json.dumps({"symbol": symbol}))]
             )
-        answers.extend(part.content for part in returns if isinstance(part.content, dict))
+        answers.extend(dict(part.content) for part in returns if isinstance(part.content, dict))
         return scripted.good_reporter(messages, info)
 
     team = Team(settings, models=scripted.team_models(reporter=curious))

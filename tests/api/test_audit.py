@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from alex.db import ai_decisions
 from alex.db.ai_decisions import NewDecision
-from tests.api.support import ok
-from tests.conftest import ApiHarness
+from tests.support.api import ok
+from tests.support.harness import ApiHarness
 
 A = "auditor-a"
 B = "auditor-b"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from alex.settings import Settings
-from tests.api.support import add_position, create_account, fresh_database, harness, ok, snapshot
-from tests.conftest import ApiHarness, PostgresServer
+from tests.support.api import add_position, create_account, fresh_database, ok, snapshot
+from tests.support.harness import ApiHarness, PostgresServer, harness
 
 U = "careful-user"
 ACCOUNT = "/api/accounts/{account}"

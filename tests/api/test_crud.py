@@ -11,8 +11,8 @@ from typing import Any
 import psycopg
 from sqlalchemy import make_url
 
-from tests.api.support import DEMO_POSITIONS, SEED_ETFS, SEED_EXTRAS, add_position, create_account, ok
-from tests.conftest import ApiHarness
+from tests.support.api import DEMO_POSITIONS, SEED_ETFS, SEED_EXTRAS, add_position, create_account, ok
+from tests.support.harness import ApiHarness
 
 U = "crud-user"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ApiHarness
+from tests.support.harness import ApiHarness
 
 
 async def test_docs_and_their_assets_are_served_locally(api: ApiHarness) -> None:

@@ -12,9 +12,9 @@ from jwt import PyJWK
 
 from alex.auth.keys import BuiltinIssuer
 from alex.settings import Settings
-from tests.api.support import UNREACHABLE_DATABASE, MakeApi, harness, ok
 from tests.auth.helpers import b64url_json, make_ec_key, make_rsa_key
-from tests.conftest import ApiHarness
+from tests.support.api import UNREACHABLE_DATABASE, MakeApi, ok
+from tests.support.harness import ApiHarness, harness
 
 U = "header-user"
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -197,7 +197,7 @@ async def test_a_sane_request_id_is_kept(api: ApiHarness, incoming: str) -> None
 async def test_a_hostile_request_id_is_replaced(api: ApiHarness, incoming: str) -> None:
     response = await api.client.get(
         "/api/accounts",
-        headers={**api.auth(U), "X-Request-ID": incoming.encode()},  # type: ignore[dict-item]
+        headers={**api.auth(U), "X-Request-ID": incoming.encode()},  # type: ignore[arg-type]
     )
     assert HEX_ID.fullmatch(response.headers["x-request-id"])
     assert response.headers.get_list("x-request-id") == [response.headers["x-request-id"]]
@@ -246,7 +246,7 @@ async def test_security_headers(api: ApiHarness, method: str, path: str, auth: b
 
 async def test_hsts_when_served_over_https(make_api: MakeApi, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "alex", public_url="https://alex.example")
-    async for api in make_api(settings):
+    async with make_api(settings) as api:
         response = await api.client.get("/health")
         assert response.headers["strict-transport-security"].startswith("max-age=")
 
@@ -264,7 +264,7 @@ def _preflight(origin: str) -> dict[str, str]:
 
 async def test_cors_allows_only_the_configured_origin(make_api: MakeApi, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "alex", cors_origins=["https://app.example"])
-    async for api in make_api(settings):
+    async with make_api(settings) as api:
         allowed = await api.client.options("/api/accounts", headers=_preflight("https://app.example"))
         assert allowed.status_code == 200
         assert allowed.headers["access-control-allow-origin"] == "https://app.example"
@@ -301,7 +301,7 @@ async def test_cors_is_closed_by_default(api: ApiHarness) -> None:
 
 async def test_wildcard_cors_never_grants_credentials(make_api: MakeApi, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "alex", cors_origins=["*"])
-    async for api in make_api(settings):
+    async with make_api(settings) as api:
         response = await api.client.options("/api/accounts", headers=_preflight("https://any.example"))
         assert response.headers["access-control-allow-origin"] == "*"
         assert "access-control-allow-credentials" not in response.headers

@@ -16,7 +16,6 @@ import alex.app
 from alex.auth.keys import BuiltinIssuer
 from alex.auth.tokens import RemoteJWKS
 from alex.settings import Settings
-from tests.api.support import MakeApi, ok
 from tests.auth.helpers import (
     AUDIENCE,
     ISSUER,
@@ -29,7 +28,8 @@ from tests.auth.helpers import (
     make_ec_key,
     make_rsa_key,
 )
-from tests.conftest import ApiHarness
+from tests.support.api import MakeApi, ok
+from tests.support.harness import ApiHarness
 
 
 def now_claims(**overrides: Any) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def external_settings(tmp_path: Path, jwks_url: str) -> Settings:
 async def ext(
     make_api: MakeApi, tmp_path: Path, jwks: JWKSServer, clock: FakeClock
 ) -> AsyncIterator[ApiHarness]:
-    async for api in make_api(external_settings(tmp_path, jwks.url)):
+    async with make_api(external_settings(tmp_path, jwks.url)) as api:
         assert api.context.issuer is None
         yield api
 
@@ -243,7 +243,7 @@ async def test_503_while_the_issuer_is_unreachable(
 ) -> None:
     down = JWKSServer()
     down.stop_without_start()  # the port refuses connections
-    async for api in make_api(external_settings(tmp_path, down.url)):
+    async with make_api(external_settings(tmp_path, down.url)) as api:
         response = await api.client.get("/api/user", headers=bearer(rsa_key.sign(now_claims())))
         assert response.status_code == 503
         assert int(response.headers["retry-after"]) > 0

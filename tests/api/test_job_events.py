@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from tests.conftest import ApiHarness
+from tests.support.harness import ApiHarness
 
 
 def _parse(body: str) -> list[dict[str, Any]]:

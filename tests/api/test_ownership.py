@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.support import DEMO_POSITIONS, ok, snapshot
-from tests.conftest import ApiHarness
+from tests.support.api import DEMO_POSITIONS, ok, snapshot
+from tests.support.harness import ApiHarness
 
 A = "user-a"
 B = "user-b"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiHarness
+from tests.support.harness import ApiHarness
 
 PLAN: dict[str, Any] = {
     "current_value": "250000",

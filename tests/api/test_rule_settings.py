@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiHarness
+from tests.support.harness import ApiHarness
 
 
 async def test_overrides_are_stored_and_returned(api: ApiHarness) -> None:

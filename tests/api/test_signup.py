@@ -8,8 +8,8 @@ import jwt
 import pytest
 
 from alex.settings import Settings
-from tests.api.support import ok
-from tests.conftest import ApiHarness
+from tests.support.api import ok
+from tests.support.harness import ApiHarness
 
 PASSWORD = "correct horse battery staple"
 

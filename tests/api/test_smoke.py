@@ -1,4 +1,4 @@
-from tests.conftest import ApiHarness
+from tests.support.harness import ApiHarness
 
 
 async def test_user_is_created_on_first_call(api: ApiHarness) -> None:

@@ -18,8 +18,8 @@ from alex.db import snapshot as snapshots
 from alex.db.models import Instrument
 from alex.domain.portfolio.allocation import allocate
 from alex.domain.portfolio.valuation import value_portfolio
-from tests.api.support import add_position, create_account, ok
-from tests.conftest import ApiHarness
+from tests.support.api import add_position, create_account, ok
+from tests.support.harness import ApiHarness
 
 A = "classifier-a"
 B = "classifier-b"

@@ -120,7 +120,7 @@ def test_a_decision_gets_its_defaults(conn: psycopg.Connection, job_id: str) -> 
 
 
 def test_the_audit_is_indexed_by_job_and_time_and_by_user(conn: psycopg.Connection) -> None:
-    indexes = dict(
+    indexes: dict[str, str] = dict(
         conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'ai_decisions'").fetchall()
     )
     assert "(job_id, created_at)" in indexes["ix_ai_decisions_job_id_created_at"]

@@ -16,7 +16,7 @@ from alex.db import instruments
 from alex.db.engine import Database
 from alex.db.models import Instrument
 from alex.domain.taxonomy import AllocationError
-from tests.api.support import SEED_ETFS, SEED_EXTRAS
+from tests.support.api import SEED_ETFS, SEED_EXTRAS
 
 CLASSIFICATION: dict[str, Any] = {
     "instrument_type": "etf",

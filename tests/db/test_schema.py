@@ -69,7 +69,7 @@ def test_jobs_have_a_user_created_at_index(conn: psycopg.Connection) -> None:
 
 
 def test_money_is_numeric_and_timestamps_have_time_zones(conn: psycopg.Connection) -> None:
-    types = dict(
+    types: dict[str, str] = dict(
         conn.execute(
             """
             SELECT table_name || '.' || column_name, data_type FROM information_schema.columns

@@ -21,64 +21,42 @@ server's loop instead: ``live_server.run(lambda: some_coroutine_function(...))``
 
 from __future__ import annotations
 
-import asyncio
 import inspect
-import os
-import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import (
     Browser,
-    BrowserContext,
-    ConsoleMessage,
     Page,
     Playwright,
-    Request,
-    Response,
-    Route,
     ViewportSize,
-    WebError,
-    WebSocketRoute,
     sync_playwright,
 )
 
 from alex.app import create_app
 from alex.settings import Settings
-from tests.conftest import AppAccess, PostgresServer
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CHROMIUM_MISSING,
+    DESKTOP,
+    PHONE,
+    SERVER_START_SECONDS,
+    SERVER_STOP_SECONDS,
+    BrowserProblems,
+    LiveServer,
+    save_screenshot,
+)
+from tests.support.harness import PostgresServer
 
 T = TypeVar("T")
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[1]
-SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
-
-CHROMIUM = Path(os.environ.get("ALEX_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_MISSING = "Chromium is missing: run `apt-get install -y chromium` (Debian) — .ci/run does this"
-# Nothing leaves 127.0.0.1: no QUIC, no component/sync/background traffic (routes block the rest).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-PHONE: ViewportSize = {"width": 390, "height": 844}
-
-SERVER_START_SECONDS = 30.0
-SERVER_STOP_SECONDS = 15.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -94,25 +72,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # --- the live server ----------------------------------------------------------------------------
-
-
-@dataclass
-class LiveServer(AppAccess):
-    url: str
-    """``http://127.0.0.1:<port>``, no trailing slash."""
-    app: FastAPI
-    database_url: str
-    settings: Settings
-    loop: asyncio.AbstractEventLoop
-    """The server's event loop (its own thread)."""
-
-    def run(self, work: Callable[[], Awaitable[T]], timeout: float = 30.0) -> T:
-        """Run async work (e.g. on ``self.context.database``) on the server's loop; its result."""
-
-        async def call() -> T:
-            return await work()
-
-        return asyncio.run_coroutine_threadsafe(call(), self.loop).result(timeout)
 
 
 @pytest.fixture
@@ -189,75 +148,6 @@ def browser(postgres: PostgresServer) -> Iterator[Browser]:
         playwright.stop()
 
 
-@dataclass
-class BrowserProblems:
-    """Records what a page of the app must never do; ``watch`` a context to start."""
-
-    origin: str
-    """Requests to this origin pass; everything else is aborted and recorded."""
-    problems: list[str] = field(default_factory=list)
-    allowed: list[re.Pattern[str]] = field(default_factory=list)
-
-    def allow(self, pattern: str) -> None:
-        """Expect problems matching ``pattern`` (a regex, searched): they are not recorded."""
-        self.allowed.append(re.compile(pattern))
-
-    def record(self, problem: str) -> None:
-        if not any(pattern.search(problem) for pattern in self.allowed):
-            self.problems.append(problem)
-
-    def local(self, url: str) -> bool:
-        return url == self.origin or url.startswith(self.origin + "/")
-
-    def watch(self, context: BrowserContext) -> BrowserProblems:
-        context.route("**/*", self._route)
-        context.route_web_socket(re.compile(r".*"), self._web_socket)
-        context.on("console", self._console)
-        context.on("weberror", self._web_error)
-        context.on("response", self._response)
-        context.on("requestfailed", self._request_failed)
-        return self
-
-    def _route(self, route: Route) -> None:
-        if self.local(route.request.url):
-            route.continue_()
-        else:
-            self.record(f"request to outside the app (blocked): {route.request.url}")
-            route.abort("blockedbyclient")
-
-    def _web_socket(self, socket: WebSocketRoute) -> None:
-        if self.local(re.sub(r"^ws", "http", socket.url)):
-            socket.connect_to_server()
-        else:
-            self.record(f"web socket to outside the app (blocked): {socket.url}")
-            socket.close()
-
-    def _console(self, message: ConsoleMessage) -> None:
-        text = message.text
-        if "Content Security Policy" in text:
-            kind = "CSP violation"
-        elif message.type == "error":
-            kind = "console error"
-        else:
-            return
-        where = message.location.get("url", "")
-        line = message.location.get("lineNumber")
-        self.record(f"{kind}: {text}" + (f" (at {where}:{line})" if where else ""))
-
-    def _web_error(self, error: WebError) -> None:
-        self.record(f"uncaught error in the page: {error.error.stack or error.error.message}")
-
-    def _response(self, response: Response) -> None:
-        if response.status >= 500 and self.local(response.url):
-            self.record(f"HTTP {response.status} for {response.request.method} {response.url}")
-
-    def _request_failed(self, request: Request) -> None:
-        failure = request.failure or "failed"
-        # Aborted by a navigation or an AbortController: normal. Non-local ones are recorded above.
-        if self.local(request.url) and "ERR_ABORTED" not in failure:
-            self.record(f"request failed: {request.method} {request.url}: {failure}")
-
-
 @pytest.fixture
 def browser_problems(live_server: LiveServer) -> Iterator[BrowserProblems]:
     """What the test's pages did wrong; the test FAILS at teardown unless it is empty.
@@ -305,14 +195,6 @@ def phone_page(browser: Browser, browser_problems: BrowserProblems) -> Iterator[
 
 
 # --- screenshots --------------------------------------------------------------------------------
-
-
-def save_screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG at ``test-artifacts/screenshots/<name>.png``; its path."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name).strip('_')}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Route
 
-from tests.e2e.conftest import PHONE, BrowserProblems, LiveServer
+from tests.support.browser import PHONE, BrowserProblems, LiveServer
 
 # An origin nothing listens on: the recorder tests fake its answers with routes.
 APP = "http://127.0.0.1:9"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import BrowserProblems, LiveServer
+from tests.support.browser import BrowserProblems, LiveServer
 
 Snap = Callable[[Page, str], Path]
 

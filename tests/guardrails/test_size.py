@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alex.guardrails.size import ELLIPSIS, NOTE, cap_markdown, cap_text
+from alex.guardrails.size import NOTE, cap_markdown
 
 WORDS = ("allocation", "drift", "bonds", "equities", "rebalance", "retirement", "fees", "cash")
 
@@ -127,17 +127,6 @@ def test_a_note_that_does_not_fit_is_left_out() -> None:
 def test_negative_limits_are_rejected() -> None:
     with pytest.raises(ValueError, match="negative"):
         cap_markdown("text", max_chars=-1)
-    with pytest.raises(ValueError, match="negative"):
-        cap_text("text", max_chars=-1)
-
-
-def test_cap_text_cuts_at_a_word_and_adds_an_ellipsis() -> None:
-    capped = cap_text("Shift about 5% from bonds, then rebalance yearly.", max_chars=28)
-    assert capped.text == "Shift about 5% from bonds…"
-    assert capped.truncated
-    assert cap_text("Short.", max_chars=6) == cap_text("Short.", max_chars=60)
-    assert cap_text("Short.", max_chars=6).text == "Short."
-    assert cap_text("Supercalifragilistic", max_chars=10).text == ELLIPSIS
 
 
 _LINES = st.one_of(
@@ -158,10 +147,3 @@ def test_capped_markdown_fits_and_is_a_prefix_of_the_input(text: str, max_chars:
     if capped.truncated:
         assert _fences_balanced(kept)
         assert kept == "" or text[len(kept)].isspace()  # never mid-word
-
-
-@given(text=st.text(max_size=300), max_chars=st.integers(min_value=0, max_value=300))
-def test_capped_plain_text_fits_and_is_a_prefix_of_the_input(text: str, max_chars: int) -> None:
-    capped = cap_text(text, max_chars=max_chars)
-    assert len(capped.text) <= max_chars
-    assert text.startswith(capped.text.removesuffix(ELLIPSIS)) or not capped.truncated

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from sqlalchemy import make_url
@@ -76,6 +77,6 @@ def test_sigterm_lets_the_running_job_finish_and_takes_no_new_one(tmp_path: Path
                 worker.wait()
             assert worker.stdout is not None
             worker.stdout.close()
-        statuses = dict(conn.execute("SELECT id, status FROM jobs").fetchall())
+        statuses: dict[Any, str] = dict(conn.execute("SELECT id, status FROM jobs").fetchall())
     assert statuses[first] == "completed"
     assert statuses[second] == "pending"  # not taken after the stop request

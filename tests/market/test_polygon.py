@@ -16,8 +16,7 @@ import pytest
 import structlog
 
 from alex.market import PolygonPrices
-from tests.market.conftest import API_KEY, FakeClock, SleepRecorder
-from tests.market.fake_polygon import BAR_TIME_MS, FakePolygon
+from tests.support.fake_polygon import API_KEY, BAR_TIME_MS, FakeClock, FakePolygon, SleepRecorder
 
 MakePrices = Callable[..., PolygonPrices]
 

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import text
 
-from tests.conftest import ApiHarness
-from tests.web.support import csrf, csrf_of, sign_up
+from tests.support.harness import ApiHarness
+from tests.support.web import csrf, csrf_of, sign_up
 
 
 def _account_id(location: str) -> str:

@@ -14,9 +14,9 @@ from alex.analysis.workflow import AnalysisWorkflow
 from alex.db.models import Job
 from alex.market.prices import CataloguePrices
 from alex.settings import Settings
-from tests.conftest import ApiHarness
-from tests.jobs.running import run_to_end
-from tests.web.support import csrf, sign_out_locally, sign_up
+from tests.support.harness import ApiHarness
+from tests.support.jobs import run_to_end
+from tests.support.web import csrf, sign_out_locally, sign_up
 
 EVIL_REPORT = (
     "## Executive Summary\n\nYou are **on track**.\n\n"
@@ -53,7 +53,11 @@ async def _completed_job(api: ApiHarness, tmp_path: Path) -> uuid.UUID:
     job_id = await _start(api)
     database = api.context.database
     settings = Settings(data_dir=tmp_path / "planner", retirement_paths=200, job_retry_base_seconds=0)
-    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
+    job = await run_to_end(
+        database,
+        AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)),
+        job_id,
+    )
     assert job.status == "completed", job.error_message
     assert job.report_payload is not None
     async with database.session() as session:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import ApiHarness
-from tests.web.support import CSRF, csrf, sign_up
+from tests.support.harness import ApiHarness
+from tests.support.web import CSRF, csrf, sign_up
 
 
 async def _sign_up(api: ApiHarness, email: str = "ada@example.com") -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import ApiHarness
-from tests.web.support import csrf, sign_up
+from tests.support.harness import ApiHarness
+from tests.support.web import csrf, sign_up
 
 
 def _form(token: str, asset: dict[str, str], region: dict[str, str], **extra: str) -> dict[str, str]:

@@ -15,8 +15,6 @@ from typing import Final
 
 NOTE: Final = "\n\n*This section was shortened to fit the report's length limit.*"
 """Appended to a shortened markdown text."""
-ELLIPSIS: Final = "…"
-"""Appended to a shortened plain-text field."""
 
 _FENCE: Final = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
 _HEADING: Final = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
@@ -25,7 +23,6 @@ _SENTENCE_END: Final = re.compile(r"[.!?][\"'”’)\]*_]*(?=\s)")
 _BARE_HEADING: Final = re.compile(r"(?:^|\n) {0,3}#{1,6}\Z")
 """A heading marker left alone at the end by a word cut ("# Ti|tle" cut to "#")."""
 _LAST_SPACE: Final = re.compile(r"\s\S*\Z")
-_TRAILING_PUNCTUATION: Final = " \t\n,;:-–—"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,19 +64,6 @@ def cap_markdown(text: str, *, max_chars: int, note: str = NOTE) -> Capped:
     kept = _BARE_HEADING.sub("", text[:cut].rstrip()).rstrip()
     kept_sections = sum(start < len(kept) for start in headings)
     return Capped(kept + note, True, len(text), kept_sections, len(headings) - kept_sections)
-
-
-def cap_text(text: str, *, max_chars: int) -> Capped:
-    """``text`` if it fits, else cut at the last space that leaves room for "…" (one-paragraph fields)."""
-    if max_chars < 0:
-        raise ValueError(f"max_chars must not be negative, got {max_chars}")
-    if len(text) <= max_chars:
-        return Capped(text, False, len(text), 0, 0)
-    if max_chars < len(ELLIPSIS):
-        return Capped("", True, len(text), 0, 0)
-    budget = max_chars - len(ELLIPSIS)
-    kept = text[: _word_cut(text, budget)].rstrip(_TRAILING_PUNCTUATION)
-    return Capped(kept + ELLIPSIS, True, len(text), 0, 0)
 
 
 def _section_cut(headings: list[int], budget: int) -> int | None:

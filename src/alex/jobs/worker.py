@@ -132,7 +132,7 @@ class Worker:
         self._wake.set()  # a slot is free
 
     async def _execute(self, claim: Claim) -> None:
-        # Every log line of this job (planner, prices, outcome) carries its ids; the binding is
+        # Every log line of this job (its handler, prices, outcome) carries its ids; the binding is
         # local to this task's context, so concurrent jobs do not mix.
         with structlog.contextvars.bound_contextvars(
             job_id=str(claim.job_id), user_id=claim.user_id, attempt=claim.attempt, worker=self.name

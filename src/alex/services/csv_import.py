@@ -3,7 +3,7 @@
 The format is ``symbol,quantity[,account]``, one position a row, with an optional header row
 (which may then put the columns in any order). ``account`` is the name of one of the user's
 accounts; left out, the row goes to the account the import was started from. Symbols and
-quantities follow the API's rules (``PositionCreate``). The parser never raises: every problem
+quantities follow the same rules as the API (``alex.services.fields``). The parser never raises: every problem
 becomes a message, on the file or on its row, and a preview with any message is never written.
 """
 
@@ -14,7 +14,7 @@ import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 from pydantic import TypeAdapter, ValidationError
@@ -95,20 +95,20 @@ def _check_symbol(raw: str) -> tuple[str, str | None]:
         )
 
 
+_QUANTITY_PROBLEMS: Final = {
+    "decimal_parsing": "Quantity is not a number.",
+    "finite_number": "Quantity is not a number.",
+    "greater_than": "Quantity must be more than zero.",
+}
+"""The rules are ``Quantity``'s own (as the API's); these say, per broken rule, what to fix."""
+
+
 def _check_quantity(raw: str) -> tuple[Decimal | None, str | None]:
-    text = raw.strip()
     try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None, "Quantity is not a number."
-    if not number.is_finite():
-        return None, "Quantity is not a number."
-    if number <= 0:
-        return None, "Quantity must be more than zero."
-    try:
-        return _QUANTITY.validate_python(number), None
-    except ValidationError:
-        return None, "Quantity is too large or has more than 8 decimal places."
+        return _QUANTITY.validate_python(raw.strip()), None
+    except ValidationError as exc:
+        problem = _QUANTITY_PROBLEMS.get(exc.errors()[0]["type"])
+        return None, problem or "Quantity is too large or has more than 8 decimal places."
 
 
 def _columns(header: list[str]) -> dict[str, int] | None:

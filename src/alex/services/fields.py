@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -83,7 +83,7 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=2000)
 
 
-def changed_fields(body: BaseModel, *, nullable: frozenset[str] = frozenset()) -> dict[str, object]:
+def changed_fields(body: BaseModel, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The fields an update sets. A null means "leave as is", except for the ``nullable`` ones,
     where it clears the value."""
     return {

@@ -36,7 +36,7 @@ from alex.db.models import User
 from alex.domain.portfolio.rules import RuleId, RuleSettings
 from alex.domain.taxonomy import AssetClass, Region, Sector, check_allocation
 from alex.services.errors import ConflictError, ServiceError, TooManyRequestsError, UnavailableError
-from alex.services.fields import Input, Money, Name, Percent
+from alex.services.fields import Input, Money, Name, Percent, changed_fields
 
 _EMAIL: Final = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 MAX_EMAIL_LENGTH: Final = 320
@@ -258,9 +258,7 @@ class UserUpdate(Input):
 
 async def update_profile(session: AsyncSession, *, user: User, changes: UserUpdate) -> User:
     """Apply the fields the person sent (a null leaves a field as is) and commit."""
-    stored: dict[str, Any] = {
-        key: value for key, value in changes.model_dump(exclude_unset=True).items() if value is not None
-    }
+    stored: dict[str, Any] = changed_fields(changes)
     # JSONB holds percentages as JSON numbers (as the defaults and the seed), not Decimals.
     for key in ("asset_class_targets", "region_targets"):
         if key in stored:

@@ -44,7 +44,7 @@ def _number(value: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _targets(form: dict[str, str], prefix: str) -> dict[str, str]:
+def _form_targets(form: dict[str, str], prefix: str) -> dict[str, str]:
     """The ``prefix.key`` fields of the form; zeros and blanks are left out (not a target)."""
     targets = {}
     for name, raw in form.items():
@@ -111,7 +111,7 @@ async def save_goals(request: Request, user: PageUser, session: SessionDep) -> R
         "target_retirement_income": form.get("target_retirement_income", "").strip().replace(",", "") or None,
     }
     for prefix, field, _ in GROUPS:
-        fields[field] = _targets(form, prefix)
+        fields[field] = _form_targets(form, prefix)
     try:
         body = UserUpdate.model_validate(fields)
     except ValidationError as exc:

@@ -75,6 +75,7 @@ def test_every_map_sums_to_100_and_to_the_total(portfolio: Portfolio) -> None:
     ):
         assert breakdown.total == valuation.total
         if valuation.total > 0:
-            assert abs(sum(breakdown.percentages.values()) - 100) <= ALLOCATION_TOLERANCE
+            # typeshed types a sum of Decimals starting from 0 as object.
+            assert abs(sum(breakdown.percentages.values()) - 100) <= ALLOCATION_TOLERANCE  # type: ignore[operator]
             assert set(breakdown.percentages) == set(breakdown.values)
         assert all(value > 0 for value in breakdown.values.values())

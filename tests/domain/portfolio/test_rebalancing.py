@@ -162,7 +162,7 @@ def _split(keys: tuple[str, ...]) -> st.SearchStrategy[dict[str, Decimal]]:
     return build()
 
 
-region_targets = st.one_of(
+region_targets: st.SearchStrategy[dict[str, Decimal]] = st.one_of(
     st.just({}),
     st.integers(0, 100).map(lambda na: {"north_america": Decimal(na), "international": Decimal(100 - na)}),
     _split(GRID_REGIONS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from alex.domain.retirement.assumptions import (
@@ -13,7 +14,7 @@ from alex.domain.retirement.assumptions import (
 NO_VOLATILITY = CapitalMarketAssumptions(volatilities=dict.fromkeys(SIMULATED_ASSET_CLASSES, 0.0))
 
 
-def real_growth(allocation: dict[str, float], inflation: float) -> float:
+def real_growth(allocation: Mapping[str, float], inflation: float) -> float:
     weights = dict.fromkeys(SIMULATED_ASSET_CLASSES, 0.0)
     for key, percent in allocation.items():
         if key == "alternatives":

@@ -1,5 +1,4 @@
 import re
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -13,8 +12,15 @@ from alex.analysis.offline.retirement_writer import write_retirement
 from alex.domain.formatting import format_money, format_percent
 from alex.settings import OFFLINE_MODEL
 from tests.support.grounding import check_text, ungrounded
-
-from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts, instruments
+from tests.support.portfolios import (
+    PROFILE,
+    demo_facts,
+    demo_portfolio,
+    empty_facts,
+    facts_for,
+    gappy_facts,
+    instruments,
+)
 
 ALL_FACTS = pytest.mark.parametrize("make_facts", [demo_facts, empty_facts, gappy_facts])
 
@@ -111,14 +117,3 @@ def test_same_seed_gives_identical_outputs() -> None:
     assert write_report(first) == write_report(second)
     assert write_retirement(first) == write_retirement(second)
     assert write_charts(first) == write_charts(second)
-
-
-def test_the_offline_writers_are_fast() -> None:
-    facts = demo_facts()
-    write_report(facts)  # warm-up: first-call imports and caches are not the writers' cost
-    start = time.perf_counter()
-    for _ in range(10):
-        write_report(facts)
-        write_charts(facts)
-        write_retirement(facts)
-    assert (time.perf_counter() - start) / 10 < 0.1

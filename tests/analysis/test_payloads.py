@@ -21,8 +21,7 @@ from alex.analysis.payloads import (
 )
 from alex.domain.charts.validation import ChartValidationError, validate_charts
 from alex.settings import OFFLINE_MODEL
-
-from .portfolios import WHEN, demo_facts, empty_facts, gappy_facts
+from tests.support.portfolios import WHEN, demo_facts, empty_facts, gappy_facts
 
 RECOMMENDATION = Recommendation(title="Do it", reasoning="Because.", impact="Better.", priority="low")
 

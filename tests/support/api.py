@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager, contextmanager
 from typing import Any
 
 import httpx
 import psycopg
 
-from alex.app import create_app
 from alex.settings import Settings
-from tests.conftest import TEMPLATE, ApiHarness, PostgresServer
+from tests.support.harness import TEMPLATE, ApiHarness, PostgresServer
 
-MakeApi = Callable[[Settings], AsyncIterator[ApiHarness]]
+MakeApi = Callable[[Settings], AbstractAsyncContextManager[ApiHarness]]
 """The type of the ``make_api`` fixture."""
 
 UNREACHABLE_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/alex"
@@ -50,18 +49,6 @@ def fresh_database(postgres: PostgresServer) -> Iterator[str]:
     finally:
         with psycopg.connect(postgres.admin_dsn(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@asynccontextmanager
-async def harness(settings: Settings, database_url: str) -> AsyncIterator[ApiHarness]:
-    """The app with these settings and database, its lifespan running, driven over ASGI."""
-    app = create_app(settings, database_url=database_url)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://alex.test") as client,
-    ):
-        yield ApiHarness(app=app, client=client)
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:

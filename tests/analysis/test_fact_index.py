@@ -5,8 +5,7 @@ import pytest
 from alex.analysis.fact_index import Grounder, allowed_tickers, fact_index
 from alex.guardrails.grounding import FactIndex, Kind, extract_quantities
 from tests.support.grounding import check_text, ungrounded
-
-from .portfolios import demo_facts, gappy_facts, instruments
+from tests.support.portfolios import demo_facts, gappy_facts, instruments
 
 CATALOGUE = frozenset(instruments())
 

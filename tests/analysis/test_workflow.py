@@ -22,7 +22,7 @@ from alex.domain.charts.validation import validate_charts
 from alex.jobs import events, queue
 from alex.market.prices import CataloguePrices, PriceQuote, PriceResult
 from alex.settings import Settings
-from tests.jobs.running import demo_job, run_to_end
+from tests.support.jobs import demo_job, run_to_end
 
 SECTIONS = [
     "Executive Summary",
@@ -44,7 +44,11 @@ def settings(tmp_path: Path) -> Settings:
 
 async def test_the_offline_pipeline_fills_every_payload(database: Database, settings: Settings) -> None:
     job_id = await demo_job(database)
-    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
+    job = await run_to_end(
+        database,
+        AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)),
+        job_id,
+    )
     assert job.status == "completed", job.error_message
     assert job.report_payload is not None
     content = job.report_payload["content"]
@@ -77,7 +81,11 @@ async def test_an_unclassified_holding_completes_with_a_warning(
             session, account_id=account, symbol="ZZZZ", quantity=Decimal(5), as_of_date=None
         )
         await session.commit()
-    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
+    job = await run_to_end(
+        database,
+        AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)),
+        job_id,
+    )
     assert job.status == "completed"
     assert job.warnings
     assert any("ZZZZ is not fully classified" in warning for warning in job.warnings)
@@ -129,7 +137,9 @@ async def test_a_section_whose_fallback_fails_too_is_recorded_and_the_rest_compl
     database: Database, settings: Settings
 ) -> None:
     job_id = await demo_job(database)
-    broken = WriterSet(reporter=OFFLINE_WRITERS.reporter, charter=_raising, retirement=OFFLINE_WRITERS.retirement)
+    broken = WriterSet(
+        reporter=OFFLINE_WRITERS.reporter, charter=_raising, retirement=OFFLINE_WRITERS.retirement
+    )
     team = _FaultyTeam(settings, "charter", _raise)
     job = await run_to_end(
         database,
@@ -182,7 +192,11 @@ async def test_analytics_failure_fails_the_job_at_once(database: Database, setti
     async with database.session() as session:  # stored data the rules cannot accept
         await session.execute(text("""UPDATE users SET rule_thresholds = '{"no_such_rule": {}}'"""))
         await session.commit()
-    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)), job_id)
+    job = await run_to_end(
+        database,
+        AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)),
+        job_id,
+    )
     assert job.status == "failed"
     assert job.attempts == 1
     assert "analysis could not be computed" in (job.error_message or "")
@@ -232,7 +246,11 @@ async def test_prices_from_the_provider_update_the_catalogue_and_problems_are_wa
     database: Database, settings: Settings
 ) -> None:
     job_id = await demo_job(database)
-    job = await run_to_end(database, AnalysisWorkflow(database, settings=settings, prices=_OneQuote(), team=Team(settings)), job_id)
+    job = await run_to_end(
+        database,
+        AnalysisWorkflow(database, settings=settings, prices=_OneQuote(), team=Team(settings)),
+        job_id,
+    )
     assert job.status == "completed"
     async with database.session() as session:
         spy = (

@@ -16,8 +16,15 @@ from alex.domain.portfolio.models import Account, Portfolio, Targets
 from alex.domain.portfolio.rules import RuleId, Status
 from alex.domain.retirement.simulation import simulate_retirement
 from alex.domain.taxonomy import AllocationError
-
-from .portfolios import PROFILE, SEED, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts
+from tests.support.portfolios import (
+    PROFILE,
+    SEED,
+    demo_facts,
+    demo_portfolio,
+    empty_facts,
+    facts_for,
+    gappy_facts,
+)
 
 
 def test_demo_facts_hold_the_analysis_and_the_projection() -> None:

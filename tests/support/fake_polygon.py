@@ -171,3 +171,27 @@ def running(api_key: str) -> Iterator[FakePolygon]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+API_KEY = "pk_test_S3CRET_9f8e7d6c5b4a"
+
+
+class SleepRecorder:
+    """Stands in for ``asyncio.sleep``: records each delay and returns at once."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

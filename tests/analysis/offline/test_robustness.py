@@ -14,9 +14,8 @@ from alex.analysis.offline.reporter import write_report
 from alex.analysis.offline.retirement_writer import write_retirement
 from alex.analysis.payloads import charts_payload, report_payload, retirement_payload, summary_payload
 from alex.domain.portfolio.models import Account, Instrument, Portfolio, Position
-
-from ..domain.builders import portfolios
-from .portfolios import PROFILE, WHEN, instruments
+from tests.domain.builders import portfolios
+from tests.support.portfolios import PROFILE, WHEN, instruments
 
 
 def _check_all_writers(portfolio: Portfolio, *, years: int = 20, income: int = 60000) -> None:

@@ -9,8 +9,15 @@ from alex.analysis.offline.retirement_writer import verdict, write_retirement
 from alex.domain.formatting import format_money, format_percent
 from alex.settings import OFFLINE_MODEL
 from tests.support.grounding import check_text, ungrounded
-
-from .portfolios import PROFILE, demo_facts, demo_portfolio, empty_facts, facts_for, gappy_facts, instruments
+from tests.support.portfolios import (
+    PROFILE,
+    demo_facts,
+    demo_portfolio,
+    empty_facts,
+    facts_for,
+    gappy_facts,
+    instruments,
+)
 
 
 @pytest.mark.parametrize("make_facts", [demo_facts, empty_facts, gappy_facts])

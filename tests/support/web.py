@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import ApiHarness
+from tests.support.harness import ApiHarness
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
