@@ -9,13 +9,14 @@ as a subprocess (jobs are started with ``POST /api/analyze`` over HTTP on 127.0.
 (a) Offline latency: the demo portfolio, 50 jobs one after another, from the POST to the job
     being completed; one worker, no simulated latency, the default 10,000 Monte Carlo paths.
     Target (issue): median < 1 s.
-(b) Writer concurrency: each of the three writers waits 1 s (ALEX_SIMULATED_MODEL_LATENCY_SECONDS=1).
+(b) Writer concurrency: each of the three writers waits 1 s for a loopback model (its answers fail
+    the checks, so the offline writers finish each section: tests/support/slow_model.py).
     From the job_events timestamps: wall = job_started → job_completed; critical path (the
     issue's definition) = tagger + slowest writer + summary, each step_started → step_finished.
     Target: wall ÷ critical path ≤ 1.2 (run one after another the writers alone would take 3 s).
     The full sequential chain (snapshot, tagger, prices, analytics, slowest writer, summary)
     is printed too: wall ÷ that is the pure overhead of the queue and the events.
-(c) Throughput: 60 jobs, writers waiting 0.5 s, with 1 worker then 2 workers, each worker
+(c) Throughput: 60 jobs, writers waiting 0.5 s for that model, with 1 worker then 2 workers, each worker
     at concurrency 2. At concurrency 2 a worker's job slots, not the CPU, limit it (a job is
     ~0.6 s, mostly waiting), so a second worker should nearly double throughput.
     Target: 2 workers ≥ 1.8× one.
@@ -35,7 +36,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -44,6 +45,9 @@ import psycopg
 from sqlalchemy import make_url
 
 from alex.db.embedded import start_embedded
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's slow model
+from tests.support.slow_model import SlowModel, slow_model
 
 ALEX = [sys.executable, "-m", "alex"]
 LATENCY_JOBS = 50
@@ -104,9 +108,10 @@ class Process:
 
 
 class Bench:
-    def __init__(self, data_dir: Path, url: str) -> None:
+    def __init__(self, data_dir: Path, url: str, model: SlowModel) -> None:
         self.data_dir = data_dir
         self.url = url
+        self.model = model
         self.conn = psycopg.connect(
             make_url(url).set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
         )
@@ -131,7 +136,7 @@ class Bench:
             for n in range(count):
                 worker = Process(
                     ["worker", "--concurrency", str(concurrency)],
-                    self.env(ALEX_SIMULATED_MODEL_LATENCY_SECONDS=str(latency)),
+                    self.env(**(self.model.settings(latency) if latency else {})),
                     f"worker {n + 1}",
                 )
                 started.append(worker)
@@ -321,12 +326,13 @@ def throughput(bench: Bench) -> float:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="alex-pipeline-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="alex-pipeline-bench-") as tmp, ExitStack() as stack:
         data_dir = Path(tmp) / "alex"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             url = start_embedded(data_dir)  # this process holds the server; it stops when we exit
-        bench = Bench(data_dir, url)
+        model = stack.enter_context(slow_model())
+        bench = Bench(data_dir, url, model)
         # The API in development mode migrates and seeds the database, then serves.
         server = Process(["serve", "--no-worker", "--port", str(bench.port)], bench.env(), "alex serve")
         try:

@@ -62,12 +62,6 @@ class Settings(BaseSettings):
     job_step_timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
     max_unfinished_jobs_per_user: int = Field(default=3, ge=1, le=1000)
     retirement_paths: int = Field(default=10_000, ge=100, le=100_000)
-    simulated_model_latency_seconds: float = Field(
-        default=0.0,
-        ge=0,
-        le=60,
-        description="development only: each writer waits this long, like a model call",
-    )
     polygon_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("POLYGON_API_KEY", "ALEX_POLYGON_API_KEY")
     )
@@ -178,8 +172,6 @@ class Settings(BaseSettings):
             )
         if self.external_issuer and not self.auth_issuer:
             problems.append("ALEX_AUTH_ISSUER must be set with ALEX_AUTH_JWKS_URL")
-        if self.simulated_model_latency_seconds:
-            problems.append("ALEX_SIMULATED_MODEL_LATENCY_SECONDS is for development and benchmarks only")
         if "*" in self.cors_origins:
             problems.append("ALEX_CORS_ORIGINS must list origins explicitly, not '*'")
         if problems:

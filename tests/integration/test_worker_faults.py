@@ -25,6 +25,7 @@ from tests.integration.processes import (
     start_worker,
     wait_until,
 )
+from tests.support.slow_model import SlowModel
 
 WRITERS = ("reporter", "charter", "retirement")
 PAYLOADS = ("summary_payload", "report_payload", "charts_payload", "retirement_payload")
@@ -124,12 +125,12 @@ def _assert_each_completed_exactly_once(conn: psycopg.Connection[Any], job_ids: 
 
 
 def test_a_job_whose_worker_is_killed_mid_job_completes_once_on_another(
-    workers: Workers, database_url: str
+    workers: Workers, database_url: str, model: SlowModel
 ) -> None:
     [job] = enqueue_demo_jobs(database_url, users_and_counts=[("killed", 1)])
     with psycopg.connect(dsn(database_url), autocommit=True) as conn:
-        # Writers wait 3 s each, like model calls: the job is surely mid-job when A is killed.
-        a = workers.start("worker A", ALEX_SIMULATED_MODEL_LATENCY_SECONDS="3")
+        # The writers' model answers in 3 s: the job is surely mid-job when A is killed.
+        a = workers.start("worker A", concurrency=1, **model.settings(3))
         wait_until(
             lambda: _scalar(
                 conn,
@@ -148,7 +149,7 @@ def test_a_job_whose_worker_is_killed_mid_job_completes_once_on_another(
         assert (status, locked_by, attempts) == ("running", a.name, 1)
         last_event_of_a = _scalar(conn, "SELECT max(id) FROM job_events WHERE job_id = %s", job)
 
-        b = workers.start("worker B", ALEX_SIMULATED_MODEL_LATENCY_SECONDS="0.2")
+        b = workers.start("worker B", concurrency=1, **model.settings(0.2))
         wait_until(
             lambda: _scalar(conn, "SELECT status IN ('completed', 'failed') FROM jobs WHERE id = %s", job),
             timeout=30,
@@ -187,7 +188,7 @@ def test_a_job_whose_worker_is_killed_mid_job_completes_once_on_another(
         assert by_b[-1][2] == "job_completed"
 
 
-def test_jobs_survive_a_database_restart_and_workers_reconnect(tmp_path: Path) -> None:
+def test_jobs_survive_a_database_restart_and_workers_reconnect(tmp_path: Path, model: SlowModel) -> None:
     server = EmbeddedServer(tmp_path / "pg")
     started: list[AlexProcess] = []
     try:
@@ -195,7 +196,7 @@ def test_jobs_survive_a_database_restart_and_workers_reconnect(tmp_path: Path) -
         job_ids = enqueue_demo_jobs(
             server.url, users_and_counts=[(f"user{n}", 10) for n in range(3)], max_attempts=3
         )
-        settings = {**FAST, "ALEX_SIMULATED_MODEL_LATENCY_SECONDS": "0.2"}
+        settings = {**FAST, **model.settings(0.2)}
         for label in ("worker 1", "worker 2"):
             started.append(
                 start_worker(tmp_path / "alex", server.url, concurrency=2, label=label, **settings)
@@ -238,7 +239,7 @@ def test_jobs_survive_a_database_restart_and_workers_reconnect(tmp_path: Path) -
 
 
 def test_200_jobs_through_2_workers_with_random_kills_all_complete_once(
-    workers: Workers, database_url: str
+    workers: Workers, database_url: str, model: SlowModel
 ) -> None:
     rng = random.Random(20240604)
     kills = 4
@@ -247,7 +248,7 @@ def test_200_jobs_through_2_workers_with_random_kills_all_complete_once(
         database_url, users_and_counts=[(f"user{n:02}", 20) for n in range(10)], max_attempts=kills + 2
     )
     assert len(job_ids) == 200
-    settings = {"ALEX_SIMULATED_MODEL_LATENCY_SECONDS": "0.05"}
+    settings = model.settings(0.05)
     pool = [workers.start(f"worker {n}", concurrency=4, **settings) for n in (1, 2)]
     generation = 1
     killed_holding: list[int] = []

@@ -13,6 +13,8 @@ from typing import Any
 import psycopg
 from sqlalchemy import make_url
 
+from tests.support.slow_model import SlowModel
+
 
 def _dsn(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -51,12 +53,14 @@ def _read_until(process: subprocess.Popen[str], text: str, seen: list[str]) -> N
     raise AssertionError(f"the worker exited before printing {text!r}:\n" + "".join(seen))
 
 
-def test_sigterm_lets_the_running_job_finish_and_takes_no_new_one(tmp_path: Path, database_url: str) -> None:
+def test_sigterm_lets_the_running_job_finish_and_takes_no_new_one(
+    tmp_path: Path, database_url: str, model: SlowModel
+) -> None:
     with psycopg.connect(_dsn(database_url), autocommit=True) as conn:
         conn.execute("INSERT INTO users (id, display_name) VALUES ('u1', 'U')")
         first = _enqueue(conn)
-        # Writers wait 1.5 s each, like model calls: long enough to be stopped mid-job.
-        worker = _worker(tmp_path, database_url, ALEX_SIMULATED_MODEL_LATENCY_SECONDS="1.5")
+        # The writers' model answers in 1.5 s: long enough to be stopped mid-job.
+        worker = _worker(tmp_path, database_url, **model.settings(1.5))
         seen: list[str] = []
         try:
             _read_until(worker, "worker started", seen)

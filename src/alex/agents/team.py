@@ -215,9 +215,6 @@ class Team:
 
     async def _offline(self, section: str, facts: AnalysisFacts, job: JobContext) -> SectionResult:
         started = time.perf_counter()
-        latency = self.settings.simulated_model_latency_seconds
-        if latency:
-            await asyncio.sleep(latency)  # development and benchmarks: a stand-in for a model call
         payload = await asyncio.to_thread(OFFLINE_WRITERS.section, section, facts)
         await record_offline(
             job,
