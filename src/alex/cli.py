@@ -251,14 +251,14 @@ def jobs_retry(job_id: Annotated[str, typer.Argument(help="the job's id")]) -> N
     """Run a failed job again, with a fresh set of attempts."""
     import uuid
 
-    from alex.jobs import queue
+    from alex.db import job_queue
 
     try:
         parsed = uuid.UUID(job_id)
     except ValueError:
         typer.echo("error: not a job id", err=True)
         raise typer.Exit(2) from None
-    if not _with_session(lambda session: queue.requeue(session, job_id=parsed)):
+    if not _with_session(lambda session: job_queue.requeue(session, job_id=parsed)):
         typer.echo(f"error: no failed job {parsed}", err=True)
         raise typer.Exit(1)
     typer.echo(f"job {parsed} queued again")

@@ -18,11 +18,10 @@ import pytest
 
 from alex.agents.team import Team
 from alex.analysis.workflow import AnalysisWorkflow
-from alex.db import accounts, ai_decisions, positions
+from alex.db import accounts, ai_decisions, job_events, positions
 from alex.db.engine import Database
 from alex.db.models import AiDecision, Job
 from alex.domain.charts.validation import validate_charts
-from alex.jobs import events
 from alex.market.prices import CataloguePrices
 from alex.settings import Settings
 from tests.support import scripted
@@ -256,7 +255,7 @@ async def test_streamed_answers_report_progress_and_count_usage(
     row = (await _audit(database, job.id))["reporter"]
     assert (row.tokens_in, row.tokens_out) == (500, 1200)
     progress = [
-        e for e in await events.since(database, job_id=job.id, after_id=0) if e.kind == "step_progress"
+        e for e in await job_events.since(database, job_id=job.id, after_id=0) if e.kind == "step_progress"
     ]
     assert progress
     assert progress[0].step == "reporter"

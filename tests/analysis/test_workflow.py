@@ -16,10 +16,9 @@ from alex.agents.team import Team
 from alex.analysis.facts import AnalysisFacts
 from alex.analysis.workflow import AnalysisWorkflow
 from alex.analysis.writer_sets import OFFLINE_WRITERS, SectionResult, WriterSet
-from alex.db import positions
+from alex.db import job_events, job_queue, positions
 from alex.db.engine import Database
 from alex.domain.charts.validation import validate_charts
-from alex.jobs import events, queue
 from alex.market.prices import CataloguePrices, PriceQuote, PriceResult
 from alex.settings import Settings
 from tests.support.jobs import demo_job, run_to_end
@@ -64,7 +63,7 @@ async def test_the_offline_pipeline_fills_every_payload(database: Database, sett
     assert job.summary_payload is not None
     assert Decimal(job.summary_payload["total_value"]) > 0
     assert job.warnings == []
-    steps = [(e.kind, e.step) for e in await events.since(database, job_id=job_id, after_id=0)]
+    steps = [(e.kind, e.step) for e in await job_events.since(database, job_id=job_id, after_id=0)]
     for step in ("snapshot", "tagger", "prices", "analytics", "reporter", "charter", "retirement", "summary"):
         assert ("step_started", step) in steps
         assert ("step_finished", step) in steps
@@ -183,7 +182,7 @@ async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
     assert job.error_message is not None
     assert job.error_message.startswith("gave up after 3 attempts")
     assert "retirement step took longer" in job.error_message
-    kinds = [e.kind for e in await events.since(database, job_id=job_id, after_id=0)]
+    kinds = [e.kind for e in await job_events.since(database, job_id=job_id, after_id=0)]
     assert kinds.count("job_retrying") == 2
 
 
@@ -209,7 +208,7 @@ async def test_a_rerun_overwrites_the_same_job(database: Database, settings: Set
     async with database.session() as session:
         await session.execute(text("UPDATE jobs SET status = 'failed' WHERE id = :j"), {"j": job_id})
         await session.commit()
-        assert await queue.requeue(session, job_id=job_id)
+        assert await job_queue.requeue(session, job_id=job_id)
         await session.execute(text("DELETE FROM job_events WHERE job_id = :j"), {"j": job_id})
         await session.commit()
     second = await run_to_end(database, planner, job_id)

@@ -23,11 +23,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import make_url
 
-from alex.db import demo, migrate, users
+from alex.db import demo, job_queue, migrate, users
 from alex.db.embedded import start_embedded
 from alex.db.engine import Database, run_with_session
 from alex.db.seed import seed_catalogue
-from alex.jobs import queue as job_queue
 
 ALEX = [sys.executable, "-m", "alex"]
 T = TypeVar("T")

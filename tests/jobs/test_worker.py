@@ -5,29 +5,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from alex.db import job_events
 from alex.db.engine import Database
+from alex.db.job_queue import Claim
 from alex.db.models import Job
 from alex.failures import PermanentError, TransientError
-from alex.jobs import events, queue
-from alex.jobs.queue import Claim
 from alex.jobs.worker import JobResult, Worker, WorkerConfig
+from tests.support.jobs import enqueue_job
 
 FAST = WorkerConfig(
     concurrency=2, heartbeat_seconds=60, poll_seconds=60, retry_base_seconds=0, shutdown_grace_seconds=5
 )
-
-
-async def _enqueue(database: Database, attempts: int = 3) -> uuid.UUID:
-    async with database.session() as session:
-        job = await queue.enqueue(
-            session,
-            user_id="u1",
-            job_type="portfolio_analysis",
-            request_payload={},
-            max_unfinished=100,
-            max_attempts=attempts,
-        )
-        return job.id
 
 
 async def _job(database: Database, job_id: uuid.UUID) -> Job:
@@ -46,7 +34,7 @@ async def _run_until(worker: Worker, done: asyncio.Event) -> None:
 
 
 async def test_a_job_runs_once_and_its_result_is_published(database: Database) -> None:
-    job_id = await _enqueue(database)
+    job_id = await enqueue_job(database)
     done = asyncio.Event()
     calls: list[Claim] = []
 
@@ -61,12 +49,12 @@ async def test_a_job_runs_once_and_its_result_is_published(database: Database) -
     assert job.status == "completed"
     assert job.report_payload == {"content": "hello"}
     assert job.warnings == ["one warning"]
-    kinds = [event.kind for event in await events.since(database, job_id=job_id, after_id=0)]
+    kinds = [event.kind for event in await job_events.since(database, job_id=job_id, after_id=0)]
     assert kinds == ["job_started", "job_completed"]
 
 
 async def test_transient_failures_are_retried_then_dead_lettered(database: Database) -> None:
-    job_id = await _enqueue(database, attempts=3)
+    job_id = await enqueue_job(database, attempts=3)
     done = asyncio.Event()
     attempts: list[int] = []
 
@@ -82,13 +70,13 @@ async def test_transient_failures_are_retried_then_dead_lettered(database: Datab
     assert job.status == "failed"
     assert job.dead_lettered_at is not None
     assert job.error_message == "gave up after 3 attempts: TransientError: the model timed out"
-    kinds = [event.kind for event in await events.since(database, job_id=job_id, after_id=0)]
+    kinds = [event.kind for event in await job_events.since(database, job_id=job_id, after_id=0)]
     assert kinds.count("job_retrying") == 2
     assert kinds[-1] == "job_failed"
 
 
 async def test_a_transient_failure_then_success_completes(database: Database) -> None:
-    job_id = await _enqueue(database)
+    job_id = await enqueue_job(database)
     done = asyncio.Event()
 
     async def runner(claim: Claim) -> JobResult:
@@ -103,7 +91,7 @@ async def test_a_transient_failure_then_success_completes(database: Database) ->
 
 
 async def test_a_permanent_failure_fails_at_once_with_its_reason(database: Database) -> None:
-    job_id = await _enqueue(database, attempts=5)
+    job_id = await enqueue_job(database, attempts=5)
     done = asyncio.Event()
     attempts: list[int] = []
 
@@ -120,7 +108,7 @@ async def test_a_permanent_failure_fails_at_once_with_its_reason(database: Datab
 
 
 async def test_stopping_releases_a_job_that_does_not_finish_in_the_grace_period(database: Database) -> None:
-    job_id = await _enqueue(database)
+    job_id = await enqueue_job(database)
     started = asyncio.Event()
 
     async def runner(claim: Claim) -> JobResult:
@@ -140,7 +128,7 @@ async def test_stopping_releases_a_job_that_does_not_finish_in_the_grace_period(
 
 async def test_concurrency_runs_jobs_side_by_side(database: Database) -> None:
     for _ in range(3):
-        await _enqueue(database)
+        await enqueue_job(database)
     both_running = asyncio.Event()
     release = asyncio.Event()
     running = 0

@@ -7,28 +7,37 @@ import uuid
 from typing import Any
 
 from alex.analysis.workflow import JOB_TYPE, AnalysisWorkflow
-from alex.db import demo
+from alex.db import demo, job_events, job_queue
 from alex.db.engine import Database
 from alex.db.models import Job
-from alex.jobs import events, queue
 from alex.jobs.worker import Worker, WorkerConfig
 
 FINAL_KINDS = frozenset({"job_completed", "job_failed"})
 """The events that end a job."""
 
 
-async def demo_job(database: Database, user: str = "u1") -> uuid.UUID:
+async def enqueue_job(
+    database: Database, user: str = "u1", *, cap: int = 100, attempts: int = 3
+) -> uuid.UUID:
+    """An analysis job of ``user`` on the queue (within ``cap`` unfinished ones)."""
     async with database.session() as session:
-        await demo.populate(session, user_id=user)
-        job = await queue.enqueue(
+        job = await job_queue.enqueue(
             session,
             user_id=user,
-            job_type="portfolio_analysis",
+            job_type=JOB_TYPE,
             request_payload={},
-            max_unfinished=10,
-            max_attempts=3,
+            max_unfinished=cap,
+            max_attempts=attempts,
         )
         return job.id
+
+
+async def demo_job(database: Database, user: str = "u1") -> uuid.UUID:
+    """The demo portfolio for ``user``, and an analysis of it on the queue."""
+    async with database.session() as session:
+        await demo.populate(session, user_id=user)
+        await session.commit()
+    return await enqueue_job(database, user, cap=10)
 
 
 async def load_job(database: Database, job_id: uuid.UUID) -> Job:
@@ -42,7 +51,7 @@ async def run_to_end(database: Database, planner: AnalysisWorkflow, job_id: uuid
     """Run a worker until the job has ended (its final event), then stop it."""
     ended = asyncio.Event()
 
-    async def runner(claim: queue.Claim) -> Any:
+    async def runner(claim: job_queue.Claim) -> Any:
         try:
             return await planner.run(claim)
         finally:
@@ -52,7 +61,7 @@ async def run_to_end(database: Database, planner: AnalysisWorkflow, job_id: uuid
     async def watch() -> None:
         # The worker writes the final event after the outcome; stop once it is there.
         while True:
-            found = await events.since(database, job_id=job_id, after_id=0)
+            found = await job_events.since(database, job_id=job_id, after_id=0)
             if any(e.kind in FINAL_KINDS for e in found):
                 ended.set()
                 return

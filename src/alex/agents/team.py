@@ -47,9 +47,9 @@ from alex.analysis.writer_sets import (
     Unclassified,
     provenance,
 )
+from alex.db import job_events
 from alex.db.engine import Database
 from alex.db.models import AgentName
-from alex.jobs import events as jobs_events
 from alex.observability.tracing import configure_tracing
 from alex.settings import OFFLINE_MODEL, Settings
 
@@ -130,7 +130,7 @@ class Team:
         user_id: str,
         attempt: int,
         known_tickers: frozenset[str],
-    ) -> JobAgents:
+    ) -> BoundTeam:
         """The team's agents for one job: one token budget and one audit trail for all its runs."""
         job = JobContext(
             job_id=job_id,
@@ -140,7 +140,7 @@ class Team:
             budget=JobBudget.from_settings(self.settings),
             known_tickers=known_tickers,
         )
-        return JobAgents(self, job)
+        return BoundTeam(self, job)
 
     async def _call(self, agent: str, *, subject: str | None = None) -> AgentCall:
         seat = self._seats[agent]
@@ -230,7 +230,7 @@ class Team:
         )
 
 
-class JobAgents:
+class BoundTeam:
     """The team bound to one job (what the analysis workflow calls)."""
 
     def __init__(self, team: Team, job: JobContext) -> None:
@@ -268,7 +268,7 @@ def _brief(section: str, facts: AnalysisFacts) -> tuple[str, Any, str, Summarise
 
 def _progress(section: str, job: JobContext) -> Progress:
     async def report(characters: int) -> None:
-        await jobs_events.record_best_effort(
+        await job_events.record_best_effort(
             job.database,
             job_id=job.job_id,
             attempt=job.attempt,

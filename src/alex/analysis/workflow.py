@@ -30,13 +30,12 @@ from alex.analysis.writer_sets import (
     WriterSet,
     provenance,
 )
-from alex.db import instruments
+from alex.db import instruments, job_events
 from alex.db import snapshot as snapshots
 from alex.db.engine import Database
+from alex.db.job_queue import Claim
 from alex.db.models import AgentName
 from alex.failures import PermanentError, TransientError, describe
-from alex.jobs import events
-from alex.jobs.queue import Claim
 from alex.jobs.worker import JobResult
 from alex.market.prices import PriceProvider
 from alex.settings import OFFLINE_MODEL, Settings
@@ -122,9 +121,14 @@ class AnalysisWorkflow:
         return result
 
     async def _event(
-        self, run: _Run, kind: events.EventKind, step: str, message: str, data: dict[str, Any] | None = None
+        self,
+        run: _Run,
+        kind: job_events.EventKind,
+        step: str,
+        message: str,
+        data: dict[str, Any] | None = None,
     ) -> None:
-        await events.record_best_effort(
+        await job_events.record_best_effort(
             self.database,
             job_id=run.claim.job_id,
             attempt=run.claim.attempt,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alex.db.engine import apply_changes
 from alex.db.models import Account
 
 
@@ -40,11 +41,7 @@ async def create(session: AsyncSession, *, user_id: str, fields: dict[str, Any])
 
 
 async def update(session: AsyncSession, *, account: Account, changes: dict[str, Any]) -> Account:
-    for field, value in changes.items():
-        setattr(account, field, value)
-    await session.flush()
-    await session.refresh(account)
-    return account
+    return await apply_changes(session, account, changes)
 
 
 async def remove(session: AsyncSession, *, account: Account) -> None:

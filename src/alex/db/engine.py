@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -14,6 +14,7 @@ from alex.db.embedded import start_embedded
 from alex.settings import Settings
 
 T = TypeVar("T")
+Row = TypeVar("Row")
 
 
 def normalise_url(url: str) -> str:
@@ -55,6 +56,16 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def apply_changes(session: AsyncSession, row: Row, changes: Mapping[str, Any]) -> Row:
+    """Set ``changes`` on a loaded row and write them (no commit), reading back what the database
+    computed (``updated_at``)."""
+    for field, value in changes.items():
+        setattr(row, field, value)
+    await session.flush()
+    await session.refresh(row)
+    return row
 
 
 def run_with_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
 from alex.db import instruments
+from alex.db.engine import apply_changes
 from alex.db.models import Account, Position, UserInstrumentClassification, UserInstrumentPrice
 
 
@@ -79,9 +80,7 @@ async def upsert(
 
 
 async def update(session: AsyncSession, *, position: Position, changes: dict[str, Any]) -> None:
-    for field, value in changes.items():
-        setattr(position, field, value)
-    await session.flush()
+    await apply_changes(session, position, changes)
 
 
 async def remove(session: AsyncSession, *, position: Position) -> None:

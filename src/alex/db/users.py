@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alex.db.engine import apply_changes
 from alex.db.models import User
 
 
@@ -42,14 +43,21 @@ async def _insert(session: AsyncSession, *, user_id: str, display_name: str, ema
     return inserted.scalar_one_or_none() is not None
 
 
+async def create(
+    session: AsyncSession, *, user_id: str, email: str, display_name: str, password_hash: str
+) -> User:
+    """A user who signed up with a password; ``IntegrityError`` when the email is taken."""
+    user = User(id=user_id, email=email, display_name=display_name, password_hash=password_hash)
+    session.add(user)
+    await session.flush()
+    await session.refresh(user)
+    return user
+
+
 async def find_by_email(session: AsyncSession, *, email: str) -> User | None:
     result = await session.execute(select(User).where(func.lower(User.email) == email.lower()))
     return result.scalar_one_or_none()
 
 
 async def update(session: AsyncSession, *, user: User, changes: dict[str, Any]) -> User:
-    for field, value in changes.items():
-        setattr(user, field, value)
-    await session.flush()
-    await session.refresh(user)
-    return user
+    return await apply_changes(session, user, changes)

@@ -1,5 +1,6 @@
-"""The job queue (PostgreSQL, SKIP LOCKED), the worker, and job progress events.
+"""The job worker: claims jobs from the queue (``alex.db.job_queue``), runs N at once, heart-beats,
+reclaims stalled jobs and stops gracefully.
 
-The worker runs the handler registered for each job's type (the composition root registers the
-analysis workflow); nothing here knows what a job does.
+It runs the handler registered for each job's type (the composition root registers the analysis
+workflow); nothing here knows what a job does.
 """

@@ -22,10 +22,10 @@ import psycopg
 import structlog
 from sqlalchemy import make_url
 
+from alex.db import job_events, job_queue
 from alex.db.engine import Database
+from alex.db.job_queue import Claim
 from alex.failures import PermanentError, backoff_seconds, describe, is_transient
-from alex.jobs import events, queue
-from alex.jobs.queue import Claim
 from alex.observability.logging import get_logger
 
 log = get_logger("alex.worker")
@@ -109,7 +109,7 @@ class Worker:
             self._wake.clear()
             try:
                 while len(self._running) < self.config.concurrency and not self._stopping.is_set():
-                    claim = await queue.claim_next(self.database, worker=self.name)
+                    claim = await job_queue.claim_next(self.database, worker=self.name)
                     if claim is None:
                         break
                     task = asyncio.create_task(self._execute(claim), name=f"job {claim.job_id}")
@@ -154,12 +154,12 @@ class Worker:
         seconds = round(asyncio.get_running_loop().time() - started, 3)
         message = "completed" + (f" with {len(result.warnings)} warning(s)" if result.warnings else "")
         published = await _retrying(
-            lambda: queue.complete(
+            lambda: job_queue.complete(
                 self.database,
                 claim,
                 payloads=result.payloads,
                 warnings=result.warnings,
-                event=queue.OutcomeEvent(
+                event=job_queue.OutcomeEvent(
                     "job_completed", message, {"seconds": seconds, "warnings": result.warnings}
                 ),
             )
@@ -183,23 +183,23 @@ class Worker:
             delay = backoff_seconds(
                 claim.attempt, base=self.config.retry_base_seconds, cap=self.config.retry_cap_seconds
             )
-            retrying = queue.OutcomeEvent(
+            retrying = job_queue.OutcomeEvent(
                 "job_retrying", f"{reason}; retrying in {delay:.1f} s", {"delay_seconds": round(delay, 3)}
             )
             if await _retrying(
-                lambda: queue.retry_later(
+                lambda: job_queue.retry_later(
                     self.database, claim, error=reason, delay_seconds=delay, event=retrying
                 )
             ):
                 log.warning("job will be retried", job_id=str(claim.job_id), error=reason, delay=delay)
             return
         why = f"gave up after {claim.attempt} attempts: {reason}" if is_transient(exc) else reason
-        failed = queue.OutcomeEvent("job_failed", why)
-        if await _retrying(lambda: queue.fail(self.database, claim, error=why, event=failed)):
+        failed = job_queue.OutcomeEvent("job_failed", why)
+        if await _retrying(lambda: job_queue.fail(self.database, claim, error=why, event=failed)):
             log.error("job failed", job_id=str(claim.job_id), error=why, transient=is_transient(exc))
 
-    async def _event(self, claim: Claim, kind: events.EventKind, message: str) -> None:
-        await events.record_best_effort(
+    async def _event(self, claim: Claim, kind: job_events.EventKind, message: str) -> None:
+        await job_events.record_best_effort(
             self.database, job_id=claim.job_id, attempt=claim.attempt, kind=kind, message=message
         )
 
@@ -207,8 +207,8 @@ class Worker:
         while True:
             await asyncio.sleep(self.config.heartbeat_seconds)
             try:
-                await queue.heartbeat(self.database, worker=self.name, job_ids=self.running_jobs)
-                reclaimed = await queue.reclaim_stalled(
+                await job_queue.heartbeat(self.database, worker=self.name, job_ids=self.running_jobs)
+                reclaimed = await job_queue.reclaim_stalled(
                     self.database, stalled_after_seconds=self.config.stalled_after_seconds
                 )
                 if reclaimed:
@@ -223,7 +223,7 @@ class Worker:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as connection:
-                    await connection.execute(f"LISTEN {queue.JOBS_CHANNEL}")
+                    await connection.execute(f"LISTEN {job_queue.JOBS_CHANNEL}")
                     async for _ in connection.notifies():
                         self._wake.set()
             except asyncio.CancelledError:
@@ -244,7 +244,7 @@ class Worker:
                 await task
             if claim is not None:
                 with contextlib.suppress(Exception):
-                    await queue.release(self.database, claim)
+                    await job_queue.release(self.database, claim)
                     log.info("released job", job_id=str(claim.job_id))
 
 

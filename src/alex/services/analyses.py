@@ -9,10 +9,9 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.analysis.workflow import JOB_TYPE
-from alex.db import ai_decisions, jobs
+from alex.db import ai_decisions, job_events, job_queue, jobs
 from alex.db.engine import Database
 from alex.db.models import AiDecision, Job, JobStatus
-from alex.jobs import events, queue
 from alex.services.errors import NotFoundError, TooManyRequestsError
 from alex.services.fields import Input
 from alex.settings import Settings
@@ -33,7 +32,7 @@ async def start_analysis(
 ) -> Job:
     """Queue an analysis of the person's portfolio, within the configured cap of unfinished ones."""
     try:
-        return await queue.enqueue(
+        return await job_queue.enqueue(
             session,
             user_id=user_id,
             job_type=JOB_TYPE,
@@ -41,7 +40,7 @@ async def start_analysis(
             max_unfinished=settings.max_unfinished_jobs_per_user,
             max_attempts=settings.job_max_attempts,
         )
-    except queue.TooManyPendingJobsError:
+    except job_queue.TooManyPendingJobsError:
         raise TooManyRequestsError(
             f"You already have {settings.max_unfinished_jobs_per_user} analyses waiting or running; "
             "try again when one has finished.",
@@ -71,10 +70,12 @@ async def audit(session: AsyncSession, *, job: Job) -> list[AiDecision]:
     return await ai_decisions.for_job(session, job_id=job.id)
 
 
-async def progress(database: Database, *, job: Job, after_id: int, limit: int = 500) -> list[events.Event]:
+async def progress(
+    database: Database, *, job: Job, after_id: int, limit: int = 500
+) -> list[job_events.Event]:
     """The job's progress events after ``after_id`` (each read on a short session of its own, so a
     long-lived stream holds no connection between reads)."""
-    return await events.since(database, job_id=job.id, after_id=after_id, limit=limit)
+    return await job_events.since(database, job_id=job.id, after_id=after_id, limit=limit)
 
 
 async def has_finished(database: Database, *, job: Job) -> bool:

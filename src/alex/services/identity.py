@@ -129,19 +129,19 @@ def access_token(issuer: BuiltinIssuer | None, user: User, *, ttl_seconds: int) 
 
 async def sign_up(session: AsyncSession, *, issuer: BuiltinIssuer | None, form: SignUp) -> User:
     require_issuer(issuer)
-    user = User(
-        id=f"usr_{uuid.uuid4().hex}",
-        email=form.email,
-        display_name=form.display_name or form.email.split("@", 1)[0][:255],
-        password_hash=await hash_password_async(form.password),
-    )
-    session.add(user)
+    password_hash = await hash_password_async(form.password)
     try:
+        user = await users.create(
+            session,
+            user_id=f"usr_{uuid.uuid4().hex}",
+            email=form.email,
+            display_name=form.display_name or form.email.split("@", 1)[0][:255],
+            password_hash=password_hash,
+        )
         await session.commit()
     except IntegrityError:
         await session.rollback()
         raise ConflictError("An account with this email already exists.") from None
-    await session.refresh(user)
     return user
 
 

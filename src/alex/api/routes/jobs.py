@@ -11,8 +11,8 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
 from alex.api.schemas import AiDecisionPublic, AnalyzeResponse, JobAudit, JobList, JobPublic
+from alex.db.job_events import Event
 from alex.http.deps import ContextDep, CurrentUser, OwnedJob, SessionDep
-from alex.jobs import events
 from alex.services import analyses
 from alex.services.analyses import AnalyzeRequest
 
@@ -60,7 +60,7 @@ async def job_audit(job: OwnedJob, session: SessionDep) -> JobAudit:
     return JobAudit(job_id=job.id, decisions=[AiDecisionPublic.model_validate(row) for row in decisions])
 
 
-def _frame(event: events.Event) -> str:
+def _frame(event: Event) -> str:
     return f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(event.as_json())}\n\n"
 
 

@@ -8,22 +8,10 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from alex.db import job_queue
 from alex.db.engine import Database
 from alex.db.models import Job
-from alex.jobs import queue
-
-
-async def _enqueue(database: Database, user: str = "u1", *, cap: int = 100, attempts: int = 3) -> uuid.UUID:
-    async with database.session() as session:
-        job = await queue.enqueue(
-            session,
-            user_id=user,
-            job_type="portfolio_analysis",
-            request_payload={},
-            max_unfinished=cap,
-            max_attempts=attempts,
-        )
-        return job.id
+from tests.support.jobs import enqueue_job
 
 
 async def _job(database: Database, job_id: uuid.UUID) -> Job:
@@ -34,49 +22,49 @@ async def _job(database: Database, job_id: uuid.UUID) -> Job:
 
 
 async def test_each_job_is_claimed_by_exactly_one_of_many_concurrent_workers(database: Database) -> None:
-    ids = {await _enqueue(database) for _ in range(20)}
-    claims = await asyncio.gather(*(queue.claim_next(database, worker=f"w{i}") for i in range(40)))
+    ids = {await enqueue_job(database) for _ in range(20)}
+    claims = await asyncio.gather(*(job_queue.claim_next(database, worker=f"w{i}") for i in range(40)))
     claimed = [claim.job_id for claim in claims if claim is not None]
     assert sorted(claimed) == sorted(ids)  # every job once, none twice
-    assert await queue.claim_next(database, worker="late") is None
+    assert await job_queue.claim_next(database, worker="late") is None
 
 
 async def test_a_reclaimed_job_cannot_be_completed_by_its_old_worker(database: Database) -> None:
-    job_id = await _enqueue(database)
-    old = await queue.claim_next(database, worker="old")
+    job_id = await enqueue_job(database)
+    old = await job_queue.claim_next(database, worker="old")
     assert old is not None
     async with database.session() as session:  # the old worker went silent a minute ago
         await session.execute(text("UPDATE jobs SET heartbeat_at = now() - interval '60 seconds'"))
         await session.commit()
-    assert await queue.reclaim_stalled(database, stalled_after_seconds=30) == [job_id]
-    new = await queue.claim_next(database, worker="new")
+    assert await job_queue.reclaim_stalled(database, stalled_after_seconds=30) == [job_id]
+    new = await job_queue.claim_next(database, worker="new")
     assert new is not None
     assert new.attempt == 2
-    assert await queue.complete(database, new, payloads={"report": {"by": "new"}}, warnings=[])
-    assert not await queue.complete(database, old, payloads={"report": {"by": "old"}}, warnings=[])
+    assert await job_queue.complete(database, new, payloads={"report": {"by": "new"}}, warnings=[])
+    assert not await job_queue.complete(database, old, payloads={"report": {"by": "old"}}, warnings=[])
     job = await _job(database, job_id)
     assert job.status == "completed"
     assert job.report_payload == {"by": "new"}
 
 
 async def test_heartbeats_keep_a_claim_alive(database: Database) -> None:
-    await _enqueue(database)
-    claim = await queue.claim_next(database, worker="w")
+    await enqueue_job(database)
+    claim = await job_queue.claim_next(database, worker="w")
     assert claim is not None
     async with database.session() as session:
         await session.execute(text("UPDATE jobs SET heartbeat_at = now() - interval '60 seconds'"))
         await session.commit()
-    await queue.heartbeat(database, worker="w", job_ids=[claim.job_id])
-    assert await queue.reclaim_stalled(database, stalled_after_seconds=30) == []
+    await job_queue.heartbeat(database, worker="w", job_ids=[claim.job_id])
+    assert await job_queue.reclaim_stalled(database, stalled_after_seconds=30) == []
 
 
 async def test_a_stalled_job_on_its_last_attempt_is_dead_lettered(database: Database) -> None:
-    job_id = await _enqueue(database, attempts=1)
-    assert await queue.claim_next(database, worker="w") is not None
+    job_id = await enqueue_job(database, attempts=1)
+    assert await job_queue.claim_next(database, worker="w") is not None
     async with database.session() as session:
         await session.execute(text("UPDATE jobs SET heartbeat_at = now() - interval '60 seconds'"))
         await session.commit()
-    await queue.reclaim_stalled(database, stalled_after_seconds=30)
+    await job_queue.reclaim_stalled(database, stalled_after_seconds=30)
     job = await _job(database, job_id)
     assert job.status == "failed"
     assert job.dead_lettered_at is not None
@@ -84,54 +72,54 @@ async def test_a_stalled_job_on_its_last_attempt_is_dead_lettered(database: Data
 
 
 async def test_retry_later_waits_then_fail_dead_letters_then_requeue_runs_again(database: Database) -> None:
-    job_id = await _enqueue(database)
-    claim = await queue.claim_next(database, worker="w")
+    job_id = await enqueue_job(database)
+    claim = await job_queue.claim_next(database, worker="w")
     assert claim is not None
-    assert await queue.retry_later(database, claim, error="TimeoutError", delay_seconds=3600)
-    assert await queue.claim_next(database, worker="w") is None  # not runnable for an hour
+    assert await job_queue.retry_later(database, claim, error="TimeoutError", delay_seconds=3600)
+    assert await job_queue.claim_next(database, worker="w") is None  # not runnable for an hour
     async with database.session() as session:
         await session.execute(text("UPDATE jobs SET run_after = now()"))
         await session.commit()
-    claim = await queue.claim_next(database, worker="w")
+    claim = await job_queue.claim_next(database, worker="w")
     assert claim is not None
     assert claim.attempt == 2
-    assert await queue.fail(database, claim, error="ValueError: broken")
+    assert await job_queue.fail(database, claim, error="ValueError: broken")
     job = await _job(database, job_id)
     assert (job.status, job.error_message) == ("failed", "ValueError: broken")
     assert job.dead_lettered_at is not None
     async with database.session() as session:
-        assert await queue.requeue(session, job_id=job_id)
-    again = await queue.claim_next(database, worker="w")
+        assert await job_queue.requeue(session, job_id=job_id)
+    again = await job_queue.claim_next(database, worker="w")
     assert again is not None
     assert again.attempt == 1
 
 
 async def test_release_gives_the_job_back_without_using_an_attempt(database: Database) -> None:
-    job_id = await _enqueue(database)
-    claim = await queue.claim_next(database, worker="w")
+    job_id = await enqueue_job(database)
+    claim = await job_queue.claim_next(database, worker="w")
     assert claim is not None
-    assert await queue.release(database, claim)
+    assert await job_queue.release(database, claim)
     job = await _job(database, job_id)
     assert (job.status, job.attempts, job.locked_by) == ("pending", 0, None)
 
 
 async def test_the_per_user_cap_counts_unfinished_jobs_only(database: Database) -> None:
     for _ in range(2):
-        await _enqueue(database, cap=2)
-    with pytest.raises(queue.TooManyPendingJobsError):
-        await _enqueue(database, cap=2)
-    await _enqueue(database, "u2", cap=2)  # another user is not affected
-    claim = await queue.claim_next(database, worker="w")
+        await enqueue_job(database, cap=2)
+    with pytest.raises(job_queue.TooManyPendingJobsError):
+        await enqueue_job(database, cap=2)
+    await enqueue_job(database, "u2", cap=2)  # another user is not affected
+    claim = await job_queue.claim_next(database, worker="w")
     assert claim is not None
-    assert await queue.complete(database, claim, payloads={}, warnings=[])
-    await _enqueue(database, cap=2)  # a finished job frees a place
+    assert await job_queue.complete(database, claim, payloads={}, warnings=[])
+    await enqueue_job(database, cap=2)  # a finished job frees a place
 
 
 async def test_concurrent_enqueues_cannot_pass_the_cap(database: Database) -> None:
     async def attempt() -> bool:
         try:
-            await _enqueue(database, cap=3)
-        except queue.TooManyPendingJobsError:
+            await enqueue_job(database, cap=3)
+        except job_queue.TooManyPendingJobsError:
             return False
         return True
 
@@ -140,22 +128,24 @@ async def test_concurrent_enqueues_cannot_pass_the_cap(database: Database) -> No
 
 
 async def test_an_outcome_event_is_written_only_with_the_outcome(database: Database) -> None:
-    from alex.jobs import events
+    from alex.db import job_events
 
-    job_id = await _enqueue(database)
-    old = await queue.claim_next(database, worker="old")
+    job_id = await enqueue_job(database)
+    old = await job_queue.claim_next(database, worker="old")
     assert old is not None
     async with database.session() as session:
         await session.execute(text("UPDATE jobs SET heartbeat_at = now() - interval '60 seconds'"))
         await session.commit()
-    await queue.reclaim_stalled(database, stalled_after_seconds=30)
-    new = await queue.claim_next(database, worker="new")
+    await job_queue.reclaim_stalled(database, stalled_after_seconds=30)
+    new = await job_queue.claim_next(database, worker="new")
     assert new is not None
-    stale = queue.OutcomeEvent("job_completed", "by the old worker")
-    assert not await queue.complete(database, old, payloads={}, warnings=[], event=stale)
-    assert not await queue.fail(database, old, error="late", event=queue.OutcomeEvent("job_failed", "late"))
-    assert await queue.complete(
-        database, new, payloads={}, warnings=[], event=queue.OutcomeEvent("job_completed", "ok")
+    stale = job_queue.OutcomeEvent("job_completed", "by the old worker")
+    assert not await job_queue.complete(database, old, payloads={}, warnings=[], event=stale)
+    assert not await job_queue.fail(
+        database, old, error="late", event=job_queue.OutcomeEvent("job_failed", "late")
     )
-    recorded = await events.since(database, job_id=job_id, after_id=0)
+    assert await job_queue.complete(
+        database, new, payloads={}, warnings=[], event=job_queue.OutcomeEvent("job_completed", "ok")
+    )
+    recorded = await job_events.since(database, job_id=job_id, after_id=0)
     assert [(e.kind, e.message, e.attempt) for e in recorded] == [("job_completed", "ok", 2)]

@@ -25,7 +25,6 @@ EventKind = Literal[
     "job_completed",
     "job_failed",
 ]
-FINAL_KINDS = frozenset({"job_completed", "job_failed"})
 
 
 @dataclass(frozen=True, slots=True)
