@@ -9,10 +9,10 @@ installed ``plotly`` package, so the UI needs no network.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -33,6 +33,8 @@ from alex.http.deps import (
 from alex.services import identity
 from alex.services.errors import NotFoundError
 from alex.services.validation import field_errors
+
+T = TypeVar("T")
 
 HERE: Final = Path(__file__).parent
 TEMPLATES: Final = Jinja2Templates(directory=str(HERE / "templates"))
@@ -83,31 +85,30 @@ def _id(value: str, what: str, user: User) -> uuid.UUID:
         raise PageNotFoundError(what, user) from None
 
 
-async def page_account(account_id: str, user: PageUser, session: SessionDep) -> Account:
+async def _owned(what: str, user: User, raw_id: str, lookup: Callable[[uuid.UUID], Awaitable[T]]) -> T:
+    """The API's owned-object lookup, with a missing (or another person's) object as an HTML 404."""
     try:
-        return await get_owned_account(_id(account_id, "account", user), user, session)
+        return await lookup(_id(raw_id, what, user))
     except NotFoundError:
-        raise PageNotFoundError("account", user) from None
+        raise PageNotFoundError(what, user) from None
+
+
+async def page_account(account_id: str, user: PageUser, session: SessionDep) -> Account:
+    return await _owned("account", user, account_id, lambda key: get_owned_account(key, user, session))
 
 
 async def page_position(
     position_id: str, account: Annotated[Account, Depends(page_account)], user: PageUser, session: SessionDep
 ) -> PositionView:
     """One of the user's positions, in the account of the page's address."""
-    try:
-        view = await get_owned_position(_id(position_id, "position", user), user, session)
-    except NotFoundError:
-        raise PageNotFoundError("position", user) from None
+    view = await _owned("position", user, position_id, lambda key: get_owned_position(key, user, session))
     if view.position.account_id != account.id:
         raise PageNotFoundError("position", user)
     return view
 
 
 async def page_job(job_id: str, user: PageUser, session: SessionDep) -> Job:
-    try:
-        return await get_owned_job(_id(job_id, "job", user), user, session)
-    except NotFoundError:
-        raise PageNotFoundError("job", user) from None
+    return await _owned("job", user, job_id, lambda key: get_owned_job(key, user, session))
 
 
 PageAccount = Annotated[Account, Depends(page_account)]
@@ -118,10 +119,15 @@ PageJob = Annotated[Job, Depends(page_job)]
 def form_errors(
     errors: Iterable[Mapping[str, Any]], labels: Mapping[str, str], default: str = "Form"
 ) -> list[str]:
-    """One sentence per problem of a form, naming its label (never the input's value)."""
+    """One sentence per problem of a form, naming its field's label (never the input's value)."""
     messages = []
     for error in field_errors(errors):
-        label = labels.get(error.field, error.field.replace("_", " ").capitalize() or default)
+        top = error.field.split(".", 1)[0]
+        label = (
+            default
+            if error.field == "body"
+            else labels.get(error.field) or labels.get(top) or error.field.replace("_", " ").capitalize()
+        )
         messages.append(f"{label}: {error.reason}")
     return messages
 
