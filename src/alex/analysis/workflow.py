@@ -18,7 +18,7 @@ import asyncio
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from alex.analysis.facts import AnalysisFacts, facts_for
 from alex.analysis.payloads import summary_section
@@ -44,9 +44,12 @@ T = TypeVar("T")
 
 JOB_TYPE = "portfolio_analysis"
 """The job type this workflow handles."""
-WRITERS = (AgentName.REPORTER, AgentName.CHARTER, AgentName.RETIREMENT)
-PAYLOAD_OF = {AgentName.REPORTER: "report", AgentName.CHARTER: "charts", AgentName.RETIREMENT: "retirement"}
-"""The job payload each writer fills."""
+PAYLOAD_OF: Final = {
+    AgentName.REPORTER: "report",
+    AgentName.CHARTER: "charts",
+    AgentName.RETIREMENT: "retirement",
+}
+"""The writers, run side by side, and the job payload each fills."""
 
 
 @dataclass
@@ -93,8 +96,8 @@ class AnalysisWorkflow:
         snapshot = await self._step(run, AgentName.TAGGER, self._tag(run, snapshot))
         snapshot = await self._step(run, "prices", self._refresh_prices(run, snapshot))
         facts = await self._step(run, "analytics", self._analyse(run, snapshot))
-        sections = await asyncio.gather(*(self._write(run, name, facts) for name in WRITERS))
-        payloads = {PAYLOAD_OF[name]: section for name, section in zip(WRITERS, sections, strict=True)}
+        sections = await asyncio.gather(*(self._write(run, name, facts) for name in PAYLOAD_OF))
+        payloads = dict(zip(PAYLOAD_OF.values(), sections, strict=True))
         payloads["summary"] = await self._step(run, "summary", self._summarise(run, facts))
         return JobResult(payloads=payloads, warnings=run.warnings)
 

@@ -43,12 +43,6 @@ async def get_session(context: ContextDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def verify(context: AppContext, token: str) -> Claims:
-    """The token's verified claims. Raises ``InvalidTokenError``, or ``SigningKeysUnavailableError``
-    when the issuer is unreachable (the token may be fine: that is our outage, not a bad token)."""
-    return await context.verifier.verify(token)
-
-
 async def get_claims(
     request: Request,
     context: ContextDep,
@@ -74,8 +68,9 @@ async def get_claims(
             headers={"WWW-Authenticate": "Bearer"},
         )
     try:
-        return await verify(context, token)
+        return await context.verifier.verify(token)
     except SigningKeysUnavailableError:
+        # The issuer is unreachable: the token may be fine, so this is our outage, not a bad token.
         raise HTTPException(
             status_code=503,
             detail="The identity provider is unreachable. Try again shortly.",

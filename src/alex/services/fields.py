@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from alex.db.models import USER_CLASSIFICATION_NOTE_MAX
+from alex.domain.taxonomy import AssetClass, Region, Sector, check_allocation
 
 SYMBOL_PATTERN: Final = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
 # Letters (any script), digits, spaces and the punctuation real account names use ("Mom's 401(k)").
@@ -75,6 +76,17 @@ Quantity = Annotated[
 ]
 InterestRate = Annotated[Decimal, Field(ge=0, le=1, decimal_places=6, allow_inf_nan=False)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=4, allow_inf_nan=False)]
+
+
+def checked_targets(
+    value: dict[str, Decimal], vocabulary: type[AssetClass] | type[Region] | type[Sector], what: str
+) -> dict[str, Decimal]:
+    """Percent by key of ``vocabulary``, summing to 100."""
+    # Checked here first so that the message names the allowed keys, never echoes the given one.
+    allowed = sorted(member.value for member in vocabulary)
+    if any(key not in allowed for key in value):
+        raise ValueError(f"{what} keys must be among: {', '.join(allowed)}")
+    return check_allocation(value, vocabulary, what=what)
 
 
 class Input(BaseModel):

@@ -34,9 +34,9 @@ from alex.auth.tokens import Claims
 from alex.db import users
 from alex.db.models import User
 from alex.domain.portfolio.rules import RuleId, RuleSettings
-from alex.domain.taxonomy import AssetClass, Region, Sector, check_allocation
+from alex.domain.taxonomy import AssetClass, Region
 from alex.services.errors import ConflictError, ServiceError, TooManyRequestsError, UnavailableError
-from alex.services.fields import Input, Money, Name, Percent, changed_fields
+from alex.services.fields import Input, Money, Name, Percent, changed_fields, checked_targets
 
 _EMAIL: Final = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 MAX_EMAIL_LENGTH: Final = 320
@@ -202,17 +202,6 @@ async def user_for_claims(session: AsyncSession, *, claims: Claims) -> tuple[Use
 
 
 # --- the profile -------------------------------------------------------------------------------
-
-
-def checked_targets(
-    value: dict[str, Decimal], vocabulary: type[AssetClass] | type[Region] | type[Sector], what: str
-) -> dict[str, Decimal]:
-    """Percent by key of ``vocabulary``, summing to 100."""
-    # Checked here first so that the message names the allowed keys, never echoes the given one.
-    allowed = sorted(member.value for member in vocabulary)
-    if any(key not in allowed for key in value):
-        raise ValueError(f"{what} keys must be among: {', '.join(allowed)}")
-    return check_allocation(value, vocabulary, what=what)
 
 
 class RuleOverride(Input):

@@ -15,8 +15,7 @@ from alex.db import instruments
 from alex.db.instruments import PricedInstrument
 from alex.domain.taxonomy import AssetClass, InstrumentType, Region, Sector
 from alex.services.errors import NotFoundError
-from alex.services.fields import Input, Note, Percent, Price, normalise_symbol
-from alex.services.identity import checked_targets
+from alex.services.fields import Input, Note, Percent, Price, checked_targets, normalise_symbol
 
 
 class UserPriceUpdate(Input):

@@ -28,7 +28,6 @@ from alex.http.deps import (
     get_owned_account,
     get_owned_job,
     get_owned_position,
-    verify,
 )
 from alex.services import identity
 from alex.services.errors import NotFoundError
@@ -64,7 +63,7 @@ async def page_user(request: Request, context: ContextDep, session: SessionDep) 
     """The signed-in user of a page, or a redirect to sign in (then back here)."""
     token = request.cookies.get(cookies.SESSION_COOKIE)
     try:
-        claims = None if not token else await verify(context, token)
+        claims = None if not token else await context.verifier.verify(token)
     except (InvalidTokenError, SigningKeysUnavailableError):
         claims = None
     if claims is None:
