@@ -7,17 +7,38 @@ development conveniences (auto-generated signing keys, open CORS, the embedded d
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AfterValidator, AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUILT_IN_ISSUER = "urn:alex:built-in-issuer"
 OFFLINE_MODEL: Final = "offline"
 """The model name that means no model: the deterministic writers (the default, and every fallback)."""
+
+
+_RATE: Final = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{1,9})\s*$")
+
+
+def _rate(value: str) -> str:
+    match = _RATE.fullmatch(value)
+    if not match or int(match[1]) < 1 or int(match[2]) < 1:
+        raise ValueError(f"{value!r} is not a rate: use <requests>/<seconds>, e.g. 600/60")
+    return f"{int(match[1])}/{int(match[2])}"
+
+
+RateSetting = Annotated[str, AfterValidator(_rate)]
+"""``"<requests>/<seconds>"``: e.g. ``"600/60"``, six hundred a minute."""
+
+
+def parse_rate(value: str) -> tuple[int, int]:
+    """``"600/60"`` -> ``(600, 60)``."""
+    count, seconds = _rate(value).split("/")
+    return int(count), int(seconds)
 
 
 class UnsafeConfigurationError(RuntimeError):
@@ -49,6 +70,68 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(default=3600, ge=60, le=30 * 86400)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="addresses or networks (comma-separated) of reverse proxies whose X-Forwarded-For "
+        "names the client; default none: the client is the socket's peer",
+    )
+    api_docs: bool = Field(default=True, description="serve /docs, /redoc and /openapi.json")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="bearer token /metrics requires (required in production)"
+    )
+
+    # Sessions of the web UI (server-side, so signing out ends them).
+    session_idle_timeout_seconds: int = Field(
+        default=1800, ge=60, le=30 * 86400, description="a web session unused this long ends"
+    )
+
+    # Rate limits: "<requests>/<seconds>", kept in PostgreSQL so every API process shares them.
+    # Each refills steadily, so the count is also the largest burst.
+    rate_limits_enabled: bool = True
+    rate_limit_auth: RateSetting = Field(
+        default="20/60", description="sign-in and sign-up attempts per client address"
+    )
+    rate_limit_reads: RateSetting = Field(default="600/60", description="reads per user")
+    rate_limit_writes: RateSetting = Field(default="120/60", description="changes per user")
+    rate_limit_analyze: RateSetting = Field(default="20/3600", description="analyses started per user")
+    rate_limit_simulate: RateSetting = Field(default="30/60", description="retirement simulations per user")
+    rate_limit_per_address: RateSetting = Field(
+        default="1200/60", description="signed-in requests per client address, all users together"
+    )
+
+    # Sign-in throttle: free failures per key, then a delay that doubles with each further failure.
+    sign_in_free_failures: int = Field(
+        default=5, ge=1, le=100, description="failures per email and address before delays start"
+    )
+    sign_in_free_failures_per_address: int = Field(
+        default=30, ge=1, le=10_000, description="failures per address (all emails) before delays start"
+    )
+    sign_in_max_delay_seconds: int = Field(default=300, ge=1, le=3600)
+    sign_in_failure_memory_seconds: int = Field(
+        default=3600, ge=60, le=7 * 86400, description="failures older than this are forgotten"
+    )
+
+    # Quotas per user.
+    quota_analyses_per_day: int = Field(default=50, ge=1, le=100_000)
+    quota_model_tokens_per_day: int = Field(default=3_000_000, ge=1000)
+    quota_accounts: int = Field(default=50, ge=1, le=100_000)
+    quota_positions: int = Field(default=2000, ge=1, le=1_000_000)
+    quota_symbols_added: int = Field(
+        default=200, ge=0, le=100_000, description="symbols a user may add to the catalogue"
+    )
+
+    # Requests that hold work open: bounded per user and per process.
+    simulation_time_limit_seconds: float = Field(default=30.0, gt=0, le=600)
+    simulations_per_user: int = Field(default=2, ge=1, le=100, description="at once")
+    simulations_per_process: int = Field(default=4, ge=1, le=256, description="at once")
+    event_streams_per_user: int = Field(default=5, ge=1, le=100, description="open progress streams")
+
+    # Sign-in with an external OpenID Connect provider in the web UI (authorization code + PKCE).
+    oidc_issuer: str | None = Field(default=None, description="the provider's issuer URL")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid email profile"
+    oidc_provider_name: str = Field(default="single sign-on", description="shown on the sign-in button")
 
     in_process_worker: bool = Field(default=False, description="run a job worker inside each API process")
     worker_concurrency: int = Field(default=4, ge=1, le=256, description="jobs one worker runs at once")
@@ -115,7 +198,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
@@ -172,6 +255,10 @@ class Settings(BaseSettings):
             )
         if self.external_issuer and not self.auth_issuer:
             problems.append("ALEX_AUTH_ISSUER must be set with ALEX_AUTH_JWKS_URL")
+        if not (self.public_url or "").startswith("https://"):
+            problems.append("ALEX_PUBLIC_URL must be the https:// address users reach Alex at")
+        if self.metrics_token is None:
+            problems.append("ALEX_METRICS_TOKEN must be set: /metrics then requires it as a bearer token")
         if "*" in self.cors_origins:
             problems.append("ALEX_CORS_ORIGINS must list origins explicitly, not '*'")
         if problems:

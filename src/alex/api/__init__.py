@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from alex.api import errors
+from alex.api import errors, openapi
 from alex.api.routes import (
     accounts,
     demo,
@@ -26,3 +26,4 @@ def install(app: FastAPI) -> None:
     errors.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    openapi.document(app)

@@ -57,9 +57,11 @@ _SERVICE_STATUS: dict[type[ServiceError], int] = {
 
 def _service_error(exc: ServiceError) -> JSONResponse:
     status = next((code for kind, code in _SERVICE_STATUS.items() if isinstance(exc, kind)), 400)
-    headers = {}
+    headers: dict[str, str] = {}
     if isinstance(exc, TooManyRequestsError):
-        headers["Retry-After"] = str(exc.retry_after)
+        headers.update(exc.headers)
+        if exc.retry_after is not None:
+            headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, InvalidCredentialsError):
         headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)

@@ -133,6 +133,9 @@ class Instrument(Timestamped, Base):
     # "unclassified" instruments wait for the tagger; nothing invents their allocations meanwhile.
     classification_status: Mapped[str] = mapped_column(String(20), server_default=text("'unclassified'"))
     classification_source: Mapped[str | None] = mapped_column(String(100))
+    # False for a symbol a user added: only the users in instrument_claims see it until an operator
+    # or a verified price source confirms it, so the catalogue does not reveal what others hold.
+    confirmed: Mapped[bool] = mapped_column(server_default=text("true"))
 
     __table_args__ = (
         CheckConstraint(_in("instrument_type", tuple(InstrumentType)), name="instrument_type_known"),
@@ -334,3 +337,74 @@ class AiDecision(Base):
         CheckConstraint("jsonb_typeof(guardrails) = 'array'", name="guardrails_array"),
         Index("ix_ai_decisions_job_id_created_at", "job_id", "created_at"),
     )
+
+
+class InstrumentClaim(Base):
+    """A user who added an unconfirmed symbol: the only people who see it in the catalogue."""
+
+    __tablename__ = "instrument_claims"
+
+    symbol: Mapped[str] = mapped_column(
+        ForeignKey("instruments.symbol", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("ix_instrument_claims_user_id", "user_id"),)
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie's token names it (``sid``), so signing out, an idle timeout
+    or an operator can end it before the token expires; ``csrf`` is the CSRF token bound to it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RateLimit(Base):
+    """One rate limit's state (GCRA): ``tat`` is the theoretical arrival time of the next request.
+
+    A request is allowed while ``tat`` is at most the policy's window ahead of now; each allowed
+    request pushes ``tat`` on by window/count. A row whose ``tat`` has passed holds nothing.
+    """
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SignInFailure(Base):
+    """Recent failed sign-ins of one key (an address, or an email at an address)."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int]
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    next_allowed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Lease(Base):
+    """Work a request holds open (a simulation, a progress stream): counted per user to bound it.
+
+    ``expires_at`` frees the slot of a process that died without releasing it.
+    """
+
+    __tablename__ = "leases"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_leases_user_id_kind", "user_id", "kind"),)

@@ -20,11 +20,15 @@ class ConflictError(ServiceError):
 
 
 class TooManyRequestsError(ServiceError):
-    """Refused for now; ``retry_after`` says when asking again may succeed."""
+    """Refused for now; ``retry_after`` says when asking again may succeed (None: not by waiting,
+    e.g. a quota of accounts). ``headers`` are extra response fields (the rate-limit policy)."""
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
+    def __init__(
+        self, message: str, *, retry_after: int | None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.headers = headers or {}
 
 
 class UnavailableError(ServiceError):

@@ -20,7 +20,8 @@ from alex.web.pages import form_data, local_path, redirect, render
 router = APIRouter(include_in_schema=False)
 
 
-def _signed_in(request: Request, context: AppContext, user: User, target: str) -> Response:
+def finish_sign_in(request: Request, context: AppContext, user: User, target: str) -> Response:
+    """Start the browser's session for ``user`` and go on to ``target`` (every way of signing in ends here)."""
     ttl = context.settings.token_ttl_seconds
     response = redirect(target)
     cookies.set_session(
@@ -52,7 +53,7 @@ async def sign_in(request: Request, context: ContextDep, session: SessionDep) ->
     except ServiceError:
         error = identity.BAD_CREDENTIALS
         return render(request, "signin.html", status_code=401, next=target, email=email, error=error)
-    return _signed_in(request, context, user, target)
+    return finish_sign_in(request, context, user, target)
 
 
 @router.get("/signup")
@@ -72,7 +73,7 @@ async def sign_up(request: Request, context: ContextDep, session: SessionDep) ->
     except ServiceError as exc:
         errors = [str(exc)]
     else:
-        return _signed_in(request, context, user, "/")
+        return finish_sign_in(request, context, user, "/")
     return render(request, "signup.html", status_code=422, email=email, display_name=name, errors=errors)
 
 
