@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import typer
 from pydantic import ValidationError
@@ -125,14 +125,25 @@ def serve(
         from alex.app import create_app
 
         app_ = create_app(settings, database_url=url, run_worker=not no_worker)
-        uvicorn.run(app_, host=host, port=port, log_config=None)
+        uvicorn.run(app_, host=host, port=port, log_config=None, **_UVICORN_SAFETY)
     else:
         # Child processes attach to the same database (and the embedded server this process holds).
         os.environ["ALEX_DATABASE_URL"] = url
         os.environ["ALEX_IN_PROCESS_WORKER"] = "false" if no_worker else "true"
         uvicorn.run(
-            "alex.app:create_app", factory=True, host=host, port=port, workers=workers, log_config=None
+            "alex.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            **_UVICORN_SAFETY,
         )
+
+
+# Alex reads X-Forwarded-For itself, only from ALEX_TRUSTED_PROXIES (uvicorn would trust it from
+# 127.0.0.1 by default, letting any local process pick its address); and no Server header.
+_UVICORN_SAFETY: Final[dict[str, Any]] = {"proxy_headers": False, "server_header": False}
 
 
 @app.command()

@@ -354,12 +354,13 @@ class InstrumentClaim(Base):
 
 
 class WebSession(Base):
-    """A signed-in browser. The cookie's token names it (``sid``), so signing out, an idle timeout
-    or an operator can end it before the token expires; ``csrf`` is the CSRF token bound to it."""
+    """A signed-in browser. The cookie holds a random token and the table only its SHA-256, so
+    signing out, an idle timeout or an operator ends the session at once, and a stolen table
+    yields no usable cookie; ``csrf`` is the CSRF token bound to the session."""
 
     __tablename__ = "web_sessions"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    id: Mapped[str] = mapped_column(CHAR(64), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

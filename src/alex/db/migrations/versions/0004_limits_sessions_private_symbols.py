@@ -40,7 +40,7 @@ def upgrade() -> None:
     op.create_index("ix_instrument_claims_user_id", "instrument_claims", ["user_id"])
     op.create_table(
         "web_sessions",
-        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("id", sa.CHAR(length=64), nullable=False),
         sa.Column("user_id", sa.String(length=255), nullable=False),
         sa.Column("csrf", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
