@@ -85,7 +85,7 @@ def create_app(
         )
         database = Database(url, pool_size=settings.database_pool_size)
         verifier, issuer, remote = await run_in_threadpool(build_identity, settings)
-        app.state.context = AppContext(settings=settings, database=database, verifier=verifier, issuer=issuer)
+        app.state.context = AppContext.build(settings, database, verifier, issuer)
         log.info("api started", env=settings.env, issuer="external" if issuer is None else "built-in")
         job_worker = build_worker(settings, database) if with_worker else None
         worker_task = (
@@ -101,11 +101,20 @@ def create_app(
                 await remote.aclose()
             await database.dispose()
 
-    app = FastAPIOffline(
-        title="Alex",
-        version=alex.__version__,
-        description="A self-hostable, multi-agent AI financial advisor.",
-        lifespan=lifespan,
+    about = "A self-hostable, multi-agent AI financial advisor."
+    # The docs pages come from the installed package (no CDN); ALEX_API_DOCS=false serves none.
+    app = (
+        FastAPIOffline(title="Alex", version=alex.__version__, description=about, lifespan=lifespan)
+        if settings.api_docs
+        else FastAPI(
+            title="Alex",
+            version=alex.__version__,
+            description=about,
+            lifespan=lifespan,
+            docs_url=None,
+            redoc_url=None,
+            openapi_url=None,
+        )
     )
     api.install(app)
     web.install(app)

@@ -7,6 +7,7 @@ development conveniences (auto-generated signing keys, open CORS, the embedded d
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -203,6 +204,13 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            ipaddress.ip_network(proxy, strict=False)  # a ValueError names the bad entry
         return value
 
     @field_validator("model", "model_tagger", "model_reporter", "model_charter", "model_retirement")

@@ -18,6 +18,7 @@ from alex.observability.logging import get_logger
 from alex.services.errors import (
     ConflictError,
     NotFoundError,
+    OverloadedError,
     ServiceError,
     TooManyRequestsError,
     UnavailableError,
@@ -52,6 +53,7 @@ _SERVICE_STATUS: dict[type[ServiceError], int] = {
     ConflictError: 409,
     InvalidCredentialsError: 401,
     TooManyRequestsError: 429,
+    OverloadedError: 503,
 }
 
 
@@ -60,8 +62,8 @@ def _service_error(exc: ServiceError) -> JSONResponse:
     headers: dict[str, str] = {}
     if isinstance(exc, TooManyRequestsError):
         headers.update(exc.headers)
-        if exc.retry_after is not None:
-            headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, TooManyRequestsError | OverloadedError) and exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, InvalidCredentialsError):
         headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)

@@ -35,6 +35,7 @@ from jwt.exceptions import InvalidSubjectError
 
 from alex.auth._jose import SUPPORTED_ALGORITHMS, algorithm_for, is_numeric_date
 from alex.auth.keys import MAX_SUBJECT_LENGTH, BuiltinIssuer
+from alex.domain.text import has_control_characters
 
 __all__ = [
     "SUPPORTED_ALGORITHMS",
@@ -486,6 +487,10 @@ class TokenVerifier:
             raise InvalidTokenError("invalid exp claim") from None
         name = payload.get("name")
         email = payload.get("email")
+        for claim, value in (("sub", subject), ("name", name), ("email", email)):
+            # Not storable (NUL) or displayed as something else (bidi overrides): refuse the token.
+            if isinstance(value, str) and has_control_characters(value, multiline=False):
+                raise InvalidTokenError(f"control characters in the {claim} claim")
         return Claims(
             subject=subject,
             name=name if isinstance(name, str) else None,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db.models import AiDecision
@@ -58,3 +59,13 @@ async def for_job(session: AsyncSession, *, job_id: uuid.UUID) -> list[AiDecisio
         select(AiDecision).where(AiDecision.job_id == job_id).order_by(AiDecision.created_at, AiDecision.id)
     )
     return list(result.scalars())
+
+
+async def tokens_since(session: AsyncSession, *, user_id: str, since: datetime) -> int:
+    """Model tokens (in and out) the user's analyses used since ``since``."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(AiDecision.tokens_in + AiDecision.tokens_out), 0)).where(
+            AiDecision.user_id == user_id, AiDecision.created_at >= since
+        )
+    )
+    return int(total or 0)

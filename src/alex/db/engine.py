@@ -46,6 +46,8 @@ class Database:
             pool_pre_ping=True,  # a restarted server leaves dead connections in the pool
             pool_timeout=10,
             connect_args={"connect_timeout": 5},
+            # An error's message then never carries the statement's values (password hashes, emails).
+            hide_parameters=True,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db.models import Job, JobStatus
@@ -37,3 +38,10 @@ async def list_by_status(
     if dead_only:
         statement = statement.where(Job.dead_lettered_at.is_not(None))
     return list((await session.execute(statement)).scalars())
+
+
+async def count_created_since(session: AsyncSession, *, user_id: str, since: datetime) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(Job).where(Job.user_id == user_id, Job.created_at >= since)
+    )
+    return int(count or 0)

@@ -45,7 +45,18 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                # Fields the request's handling decided on (e.g. its rate limits), on any answer.
+                decided = scope["state"].get("response_headers", {})
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(
+                        (name.lower().encode(), value.encode())
+                        for name, value in decided.items()
+                        if name.lower().encode() not in present
+                    ),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
@@ -127,6 +138,8 @@ CSP = (
 # The interactive API docs page boots Swagger UI with an inline script; only that page may run one.
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+STATIC_PREFIX = "/static/"
+NO_STORE = (b"cache-control", b"no-store")
 
 
 def security_headers(*, hsts: bool) -> list[tuple[bytes, bytes]]:
@@ -159,15 +172,20 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
-        headers = self.docs_headers if scope["path"] in DOCS_PATHS else self.headers
+        path: str = scope["path"]
+        headers = self.docs_headers if path in DOCS_PATHS else self.headers
+        if not path.startswith(STATIC_PREFIX):
+            # Pages and API answers are personal: no browser or proxy may keep a copy.
+            headers = [*headers, NO_STORE]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *(header for header in headers if header[0] not in present),
+                # No Server field: what runs Alex is nobody's business.
+                own = [
+                    (name, value) for name, value in message.get("headers", []) if name.lower() != b"server"
                 ]
+                present = {name.lower() for name, _ in own}
+                message["headers"] = [*own, *(header for header in headers if header[0] not in present)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -16,6 +16,17 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 
+SIGN_IN_FAILURES = Counter(
+    "alex_sign_in_failures_total",
+    "Failed sign-ins by reason (bad_credentials, unreadable, throttled)",
+    ["reason"],
+)
+REFUSALS = Counter(
+    "alex_requests_refused_total",
+    "Requests refused to protect others: rate limits, quotas, concurrency limits",
+    ["kind"],
+)
+
 
 def observe_request(*, method: str, route: str, status: int, seconds: float) -> None:
     HTTP_REQUESTS.labels(method, route, str(status)).inc()

@@ -12,6 +12,7 @@ from alex.analysis.workflow import JOB_TYPE
 from alex.db import ai_decisions, job_events, job_queue, jobs
 from alex.db.engine import Database
 from alex.db.models import AiDecision, Job, JobStatus
+from alex.services import quotas
 from alex.services.errors import NotFoundError, TooManyRequestsError
 from alex.services.fields import Input
 from alex.settings import Settings
@@ -30,7 +31,22 @@ class AnalyzeRequest(Input):
 async def start_analysis(
     session: AsyncSession, *, user_id: str, request: AnalyzeRequest, settings: Settings
 ) -> Job:
-    """Queue an analysis of the person's portfolio, within the configured cap of unfinished ones."""
+    """Queue an analysis of the person's portfolio, within the configured cap of unfinished ones
+    and the daily quotas of analyses and model tokens."""
+    await quotas.lock_user(session, user_id)
+    today = quotas.today_start()
+    quotas.require_daily_room(
+        quota="analyses_per_day",
+        what="analyses",
+        used=await jobs.count_created_since(session, user_id=user_id, since=today),
+        limit=settings.quota_analyses_per_day,
+    )
+    quotas.require_daily_room(
+        quota="model_tokens_per_day",
+        what="model tokens",
+        used=await ai_decisions.tokens_since(session, user_id=user_id, since=today),
+        limit=settings.quota_model_tokens_per_day,
+    )
     try:
         return await job_queue.enqueue(
             session,

@@ -33,3 +33,11 @@ class TooManyRequestsError(ServiceError):
 
 class UnavailableError(ServiceError):
     """The feature is not offered by this deployment (e.g. sign-in with an external issuer)."""
+
+
+class OverloadedError(ServiceError):
+    """The server cannot do this now (all slots busy, or the work ran past its time limit)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

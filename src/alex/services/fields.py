@@ -11,17 +11,26 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Final
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from alex.db.models import USER_CLASSIFICATION_NOTE_MAX
 from alex.domain.taxonomy import AssetClass, Region, Sector, check_allocation
+from alex.domain.text import has_control_characters
+from alex.services.validation import CONTROL_CHARACTERS
 
 SYMBOL_PATTERN: Final = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,9}$")
 # Letters (any script), digits, spaces and the punctuation real account names use ("Mom's 401(k)").
 _NAME_PATTERN: Final = re.compile(r"^[\w .,'&()/#:+!?@%-]+$")
-_MARKUP_OR_CONTROL: Final = re.compile(
-    r"[<>\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_MARKUP: Final = re.compile(r"[<>]")
 
 
 def _safe_name(value: str) -> str:
@@ -33,7 +42,7 @@ def _safe_name(value: str) -> str:
 
 
 def _plain_text(value: str) -> str:
-    if _MARKUP_OR_CONTROL.search(value):
+    if _MARKUP.search(value) or has_control_characters(value):
         raise ValueError("must not contain markup (< >) or control characters")
     return value
 
@@ -90,9 +99,39 @@ def checked_targets(
 
 
 class Input(BaseModel):
-    """What a person sends: unknown fields are refused, strings are bounded."""
+    """What a person sends: unknown fields are refused, strings are bounded, and no string (nor a
+    key of a mapping) holds control characters, whatever field it is in."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=2000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        if (where := _control_character_at(data, ())) is not None:
+            raise PydanticCustomError(
+                CONTROL_CHARACTERS,
+                "{field}: must not contain control characters",
+                {"field": ".".join(where)},
+            )
+        return data
+
+
+def _control_character_at(value: Any, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Where in a submitted value the first control character is, or None."""
+    if isinstance(value, str):
+        return path if has_control_characters(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = (*path, str(key))
+            if isinstance(key, str) and has_control_characters(key):
+                return here
+            if (found := _control_character_at(item, here)) is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if (found := _control_character_at(item, (*path, str(index)))) is not None:
+                return found
+    return None
 
 
 def changed_fields(body: BaseModel, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -2,26 +2,25 @@
 subject, and the profile (goals, targets, rule thresholds).
 
 Sign-in gives one answer for an unknown email and a wrong password, taking the same time for
-both. The web form throttles failed attempts per client address and per email.
+both. The API and the web form share one throttle (``SignInThrottle``); every failure is a
+security event in the log and a metric.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-import threading
-import time
 import uuid
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Final
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
     field_validator,
 )
@@ -31,12 +30,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alex.auth.keys import BuiltinIssuer
 from alex.auth.passwords import hash_password_async, validate_password, verify_password_async
 from alex.auth.tokens import Claims
-from alex.db import users
+from alex.db import sign_in_failures, users
 from alex.db.models import User
 from alex.domain.portfolio.rules import RuleId, RuleSettings
 from alex.domain.taxonomy import AssetClass, Region
+from alex.observability.logging import get_logger
+from alex.observability.metrics import SIGN_IN_FAILURES
 from alex.services.errors import ConflictError, ServiceError, TooManyRequestsError, UnavailableError
 from alex.services.fields import Input, Money, Name, Percent, changed_fields, checked_targets
+from alex.settings import Settings
+
+log = get_logger("alex.security")
 
 _EMAIL: Final = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 MAX_EMAIL_LENGTH: Final = 320
@@ -58,15 +62,13 @@ Password = Annotated[str, Field(min_length=1, max_length=1024)]
 NewPassword = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(validate_password)]
 
 
-class SignUp(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SignUp(Input):
     email: Email
     password: NewPassword
     display_name: Name | None = None
 
 
-class SignIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SignIn(Input):
     email: Email
     password: Password
 
@@ -76,42 +78,50 @@ class InvalidCredentialsError(ServiceError):
         super().__init__(BAD_CREDENTIALS)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class SignInThrottle:
-    """At most ``limit`` failed sign-ins per key within ``window`` seconds (in this process)."""
+    """Growing delays after failed sign-ins, shared by the API and the web form and by every
+    process (kept in PostgreSQL).
 
-    limit: int = 5
-    window: float = 900.0
-    _failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    Failures count per client address (all emails together, a generous allowance) and per email
+    *at that address*. Never per email alone: then anyone could lock a victim out by failing on
+    purpose; this way an attacker only slows themselves, and the victim signs in from their own
+    address as usual. Past the free failures each further one doubles the wait (1 s, 2 s, 4 s...
+    up to a cap) instead of a fixed wall; failures are forgotten after a while.
+    """
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        stamps = self._failures[key]
-        while stamps and now - stamps[0] > self.window:
-            stamps.popleft()
-        return stamps
+    per_address: sign_in_failures.Delays
+    per_email_at_address: sign_in_failures.Delays
 
-    def retry_after(self, *keys: str) -> int | None:
-        """Seconds to wait when any key is over the limit, else ``None``."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [
-                self.window - (now - stamps[0])
-                for key in keys
-                if len(stamps := self._recent(key, now)) >= self.limit
-            ]
-        return max(1, int(max(waits))) if waits else None
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignInThrottle:
+        max_delay = timedelta(seconds=settings.sign_in_max_delay_seconds)
+        memory = timedelta(seconds=settings.sign_in_failure_memory_seconds)
+        return cls(
+            per_address=sign_in_failures.Delays(
+                settings.sign_in_free_failures_per_address, max_delay, memory
+            ),
+            per_email_at_address=sign_in_failures.Delays(settings.sign_in_free_failures, max_delay, memory),
+        )
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+    @staticmethod
+    def keys(email: str, client: str) -> tuple[str, str]:
+        # The email is hashed: the table is no list of who tried to sign in.
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+        return f"address:{client}", f"email-at-address:{digest}:{client}"
 
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+
+def _sign_in_refused(reason: str, *, email: str, client: str) -> None:
+    """A security event (never the password, never the whole email) and its metric."""
+    domain = email.rsplit("@", 1)[-1][:100] if "@" in email else "-"
+    log.warning(
+        "security.sign_in_failed",
+        reason=reason,
+        email_domain=domain,
+        email_sha256=hashlib.sha256(email.encode()).hexdigest()[:16],
+        client=client,
+    )
+    SIGN_IN_FAILURES.labels(reason).inc()
 
 
 def require_issuer(issuer: BuiltinIssuer | None) -> BuiltinIssuer:
@@ -151,18 +161,18 @@ async def sign_in(
     issuer: BuiltinIssuer | None,
     email: str,
     password: str,
-    throttle: SignInThrottle | None = None,
-    client: str = "?",
+    throttle: SignInThrottle,
+    client: str,
 ) -> User:
     """The user with these credentials; ``InvalidCredentialsError`` otherwise (one answer for an
-    unreadable email, an unknown one and a wrong password). With a ``throttle``, failures count per
-    client address and per email, and ``TooManyRequestsError`` refuses once either is over the limit."""
+    unreadable email, an unknown one and a wrong password). ``TooManyRequestsError`` while the
+    throttle asks this address, or this email at this address, to wait."""
     require_issuer(issuer)
-    keys = (f"ip:{client}", f"email:{email}")
-    if throttle is not None and (wait := throttle.retry_after(*keys)) is not None:
-        raise TooManyRequestsError(
-            f"Too many attempts. Try again in {max(1, wait // 60)} minute(s).", retry_after=wait
-        )
+    address_key, pair_key = throttle.keys(email, client)
+    wait = await sign_in_failures.wait_seconds(session, keys=[address_key, pair_key])
+    if wait is not None:
+        _sign_in_refused("throttled", email=email, client=client)
+        raise TooManyRequestsError(f"Too many failed attempts: try again in {wait} s.", retry_after=wait)
     try:
         form: SignIn | None = SignIn(email=email, password=password)
     except ValidationError:
@@ -173,26 +183,44 @@ async def sign_in(
         user.password_hash if user else None, form.password
     )
     if not verified or user is None:
-        if throttle is not None:
-            throttle.failed(*keys)
+        await sign_in_failures.record(session, key=address_key, delays=throttle.per_address)
+        await sign_in_failures.record(session, key=pair_key, delays=throttle.per_email_at_address)
+        await session.commit()
+        _sign_in_refused("unreadable" if form is None else "bad_credentials", email=email, client=client)
         raise InvalidCredentialsError
-    if throttle is not None:
-        throttle.succeeded(*keys)
+    # Only the pair is forgiven: an attacker with an account of their own must not be able to
+    # clear their address's record by signing in to it between guesses.
+    await sign_in_failures.forget(session, key=pair_key)
+    await session.commit()
     return user
 
 
+_CLAIM_NAME: Final = TypeAdapter(Name)
+_CLAIM_EMAIL: Final = TypeAdapter(Email)
+
+
+def _valid_or_none(adapter: TypeAdapter[str], value: str | None) -> str | None:
+    try:
+        return None if value is None else adapter.validate_python(value[:MAX_EMAIL_LENGTH])
+    except ValidationError:
+        return None
+
+
 def _display_name(claims: Claims) -> str:
-    if claims.name:
-        return claims.name[:255]
-    if claims.email and "@" in claims.email:
-        return claims.email.split("@", 1)[0][:255]
+    """The name typed rules would accept: the token's name, else the email's local part."""
+    local_part = claims.email.split("@", 1)[0] if claims.email and "@" in claims.email else None
+    for candidate in (claims.name, local_part):
+        if (name := _valid_or_none(_CLAIM_NAME, candidate and candidate[:255])) is not None:
+            return name
     return "New User"
 
 
 async def user_for_claims(session: AsyncSession, *, claims: Claims) -> tuple[User, bool]:
-    """The user behind a verified token, created with the defaults on first sight (and whether it was)."""
-    # The email claim is the issuer's free text: keep it only when it fits the column.
-    email = claims.email if claims.email and len(claims.email) <= MAX_EMAIL_LENGTH else None
+    """The user behind a verified token, created with the defaults on first sight (and whether it was).
+
+    The issuer's free text goes through the rules typed input does: a name or email they refuse
+    is not stored (the token was already refused if it held control characters)."""
+    email = _valid_or_none(_CLAIM_EMAIL, claims.email)
     user, created = await users.get_or_create(
         session, user_id=claims.subject, display_name=_display_name(claims), email=email
     )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 _SAFE_LOC_PART: Final = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+CONTROL_CHARACTERS: Final = "control_characters"
+"""The error type of a string holding control characters (``alex.services.fields.Input``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +33,14 @@ def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldError]:
     found = []
     for error in errors:
         loc = tuple(error.get("loc", ()))
-        parts = [str(part) if _SAFE_LOC_PART.fullmatch(str(part)) else "?" for part in loc if part != "body"]
         message = (
             "Malformed JSON body" if error.get("type") == "json_invalid" else str(error.get("msg", "invalid"))
         )
+        if error.get("type") == CONTROL_CHARACTERS:
+            # Found by the model's walk over everything sent: the error carries the path it found.
+            where = str(error.get("ctx", {}).get("field", ""))
+            loc = (*loc, *where.split(".")) if where else loc
+            message = "must not contain control characters"
+        parts = [str(part) if _SAFE_LOC_PART.fullmatch(str(part)) else "?" for part in loc if part != "body"]
         found.append(FieldError(field=".".join(parts) or "body", message=message))
     return found

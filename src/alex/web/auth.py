@@ -1,5 +1,5 @@
-"""Sign up, sign in and sign out in the browser: the identity service's rules, the token in the
-session cookie. Failed sign-ins are throttled per client address and per email."""
+"""Sign up, sign in and sign out in the browser: the identity service's rules, a server-side
+session named by the cookie. Failed sign-ins share the API's throttle."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from alex.db.models import User
 from alex.http import cookies
 from alex.http.context import AppContext
-from alex.http.deps import ContextDep, SessionDep
-from alex.services import identity
+from alex.http.deps import ContextDep, SessionDep, SignInAttempt, address, session_claims
+from alex.services import identity, web_sessions
 from alex.services.errors import ServiceError, TooManyRequestsError
 from alex.services.identity import SignUp
 from alex.services.validation import field_errors
@@ -20,12 +20,13 @@ from alex.web.pages import form_data, local_path, redirect, render
 router = APIRouter(include_in_schema=False)
 
 
-def finish_sign_in(request: Request, context: AppContext, user: User, target: str) -> Response:
-    """Start the browser's session for ``user`` and go on to ``target`` (every way of signing in ends here)."""
-    ttl = context.settings.token_ttl_seconds
+async def finish_sign_in(request: Request, context: AppContext, user: User, target: str) -> Response:
+    """Start a session for ``user`` and go on to ``target`` (every way of signing in ends here)."""
+    async with context.database.session() as session:
+        new = await web_sessions.start(session, user=user, settings=context.settings)
     response = redirect(target)
     cookies.set_session(
-        response, request, token=identity.access_token(context.issuer, user, ttl_seconds=ttl), max_age=ttl
+        response, request, token=new.token, csrf=new.csrf, max_age=context.settings.token_ttl_seconds
     )
     return response
 
@@ -35,7 +36,7 @@ async def sign_in_page(request: Request, next: str | None = None) -> Response:
     return render(request, "signin.html", next=local_path(next), email="", error=None)
 
 
-@router.post("/signin")
+@router.post("/signin", dependencies=[SignInAttempt])
 async def sign_in(request: Request, context: ContextDep, session: SessionDep) -> Response:
     form = await form_data(request)
     email, target = form.get("email", "").strip().lower()[:320], local_path(form.get("next"))
@@ -46,14 +47,14 @@ async def sign_in(request: Request, context: ContextDep, session: SessionDep) ->
             email=email,
             password=form.get("password", ""),
             throttle=context.sign_in_throttle,
-            client=request.client.host if request.client else "?",
+            client=address(request),
         )
     except TooManyRequestsError as exc:
         return render(request, "signin.html", status_code=429, next=target, email=email, error=str(exc))
     except ServiceError:
         error = identity.BAD_CREDENTIALS
         return render(request, "signin.html", status_code=401, next=target, email=email, error=error)
-    return finish_sign_in(request, context, user, target)
+    return await finish_sign_in(request, context, user, target)
 
 
 @router.get("/signup")
@@ -61,7 +62,7 @@ async def sign_up_page(request: Request) -> Response:
     return render(request, "signup.html", email="", display_name="", errors=[])
 
 
-@router.post("/signup")
+@router.post("/signup", dependencies=[SignInAttempt])
 async def sign_up(request: Request, context: ContextDep, session: SessionDep) -> Response:
     form = await form_data(request)
     email, name = form.get("email", "").strip()[:320], form.get("display_name", "").strip()[:255]
@@ -73,13 +74,18 @@ async def sign_up(request: Request, context: ContextDep, session: SessionDep) ->
     except ServiceError as exc:
         errors = [str(exc)]
     else:
-        return finish_sign_in(request, context, user, "/")
+        return await finish_sign_in(request, context, user, "/")
     return render(request, "signup.html", status_code=422, email=email, display_name=name, errors=errors)
 
 
 @router.post("/signout")
-async def sign_out(request: Request) -> Response:
+async def sign_out(request: Request, context: ContextDep) -> Response:
+    """End the session on the server (the cookie is worthless from now on, wherever it was copied)."""
+    await session_claims(request, context)  # binds the session's CSRF token, which the form must carry
     await form_data(request)
+    if (token := cookies.session_token(request)) is not None:
+        async with context.database.session() as session:
+            await web_sessions.end(session, token=token)
     response = redirect("/signin")
-    cookies.clear_session(response)
+    cookies.clear_session(response, request)
     return response

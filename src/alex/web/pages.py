@@ -18,18 +18,19 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from alex.auth.tokens import InvalidTokenError, SigningKeysUnavailableError
 from alex.db.models import Account, Job, User
 from alex.db.positions import PositionView
+from alex.domain.text import has_control_characters
 from alex.http import cookies
 from alex.http.deps import (
     ContextDep,
     SessionDep,
+    enter,
     get_owned_account,
     get_owned_job,
     get_owned_position,
+    session_claims,
 )
-from alex.services import identity
 from alex.services.errors import NotFoundError
 from alex.services.validation import field_errors
 
@@ -59,18 +60,13 @@ class PageNotFoundError(Exception):
         self.user = user
 
 
-async def page_user(request: Request, context: ContextDep, session: SessionDep) -> User:
-    """The signed-in user of a page, or a redirect to sign in (then back here)."""
-    token = request.cookies.get(cookies.SESSION_COOKIE)
-    try:
-        claims = None if not token else await context.verifier.verify(token)
-    except (InvalidTokenError, SigningKeysUnavailableError):
-        claims = None
+async def page_user(request: Request, context: ContextDep) -> User:
+    """The signed-in user of a page (counted against the rate limits like an API call), or a
+    redirect to sign in (then back here)."""
+    claims = await session_claims(request, context)
     if claims is None:
         raise SignInRequiredError(request.url.path)
-    # The same first-visit rules as the API (display name from the claims, email kept if it fits).
-    user, _ = await identity.user_for_claims(session, claims=claims)
-    return user
+    return (await enter(request, context, claims)).user
 
 
 PageUser = Annotated[User, Depends(page_user)]
@@ -145,11 +141,16 @@ def render(request: Request, template: str, *, status_code: int = 200, **values:
 
 
 async def form_data(request: Request) -> dict[str, str]:
-    """A submitted form's text fields, after checking its CSRF token (403 otherwise)."""
+    """A submitted form's text fields, after checking its CSRF token (403 otherwise) and that no
+    field holds control characters (422: no form has a use for them)."""
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     if not cookies.csrf_valid(request, values.get(cookies.CSRF_FIELD)):
         raise HTTPException(status_code=403, detail="This form has expired: reload the page and try again.")
+    if any(has_control_characters(key) or has_control_characters(value) for key, value in values.items()):
+        raise HTTPException(
+            status_code=422, detail="The form holds control characters: retype it and send again."
+        )
     return values
 
 

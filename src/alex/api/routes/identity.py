@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from alex.api.schemas import UserPublic
 from alex.db.models import User
 from alex.http.context import AppContext
-from alex.http.deps import ContextDep, SessionDep
+from alex.http.deps import ContextDep, SessionDep, SignInAttempt, address
 from alex.services import identity
 from alex.services.identity import SignIn, SignUp
 
@@ -36,13 +36,22 @@ def _token(context: AppContext, user: User) -> TokenResponse:
     return TokenResponse(access_token=token, expires_in=ttl, user=UserPublic.model_validate(user))
 
 
-@router.post("/api/auth/signup", status_code=201)
+@router.post("/api/auth/signup", status_code=201, dependencies=[SignInAttempt])
 async def sign_up(body: SignUp, context: ContextDep, session: SessionDep) -> TokenResponse:
     return _token(context, await identity.sign_up(session, issuer=context.issuer, form=body))
 
 
-@router.post("/api/auth/signin")
-async def sign_in(body: SignIn, context: ContextDep, session: SessionDep) -> TokenResponse:
-    """One answer for an unknown email and a wrong password, taking the same time for both."""
-    user = await identity.sign_in(session, issuer=context.issuer, email=body.email, password=body.password)
+@router.post("/api/auth/signin", dependencies=[SignInAttempt])
+async def sign_in(body: SignIn, request: Request, context: ContextDep, session: SessionDep) -> TokenResponse:
+    """One answer for an unknown email and a wrong password, taking the same time for both.
+
+    Failed attempts slow further ones from the same address (the web form's throttle too)."""
+    user = await identity.sign_in(
+        session,
+        issuer=context.issuer,
+        email=body.email,
+        password=body.password,
+        throttle=context.sign_in_throttle,
+        client=address(request),
+    )
     return _token(context, user)

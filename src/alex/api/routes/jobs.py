@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from alex.api.schemas import AiDecisionPublic, AnalyzeResponse, JobAudit, JobList, JobPublic
 from alex.db.job_events import Event
 from alex.http.deps import ContextDep, CurrentUser, OwnedJob, SessionDep
-from alex.services import analyses
+from alex.services import analyses, leases
 from alex.services.analyses import AnalyzeRequest
 
 router = APIRouter(prefix="/api", tags=["analysis"])
@@ -21,6 +22,8 @@ router = APIRouter(prefix="/api", tags=["analysis"])
 _POLL_SECONDS = 0.25
 _KEEPALIVE_SECONDS = 15.0
 _MAX_STREAM_SECONDS = 3600.0
+_LEASE_SECONDS = 90.0
+"""A stream's slot outlives a dead process by at most this; a live stream renews it."""
 
 
 @router.post("/analyze", status_code=202, responses={429: {"description": "too many unfinished jobs"}})
@@ -70,22 +73,50 @@ def _frame(event: Event) -> str:
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}},
 )
 async def job_events(
-    job: OwnedJob,
+    job_id: uuid.UUID,
+    user: CurrentUser,
     context: ContextDep,
     last_event_id: Annotated[int | None, Header(ge=0, le=2**62)] = None,
 ) -> StreamingResponse:
     """The job's progress as Server-Sent Events, step by step, history first.
 
     Resume with the standard ``Last-Event-ID`` header; the stream ends when the job has ended.
+    A user may have a few streams open at once (429 beyond); none holds a database connection
+    between its polls.
     """
     database = context.database
+    # A session of its own, closed before the stream's slot is taken: a request holding one
+    # connection while waiting for a second can deadlock a small pool.
+    async with database.session() as session:
+        job = await analyses.get_analysis(session, user_id=user.id, job_id=job_id)
     loop = asyncio.get_running_loop()
+    limit = context.settings.event_streams_per_user
+    # Taken before the response starts, so a refusal is a plain 429 rather than a broken stream.
+    slot = leases.held(
+        database,
+        user_id=job.user_id,
+        kind="event_stream",
+        limit=limit,
+        ttl_seconds=_LEASE_SECONDS,
+        refusal=f"You already have {limit} progress streams open: close one (another tab?) first.",
+    )
+    lease = await slot.__aenter__()
 
     async def stream() -> AsyncIterator[str]:
+        try:
+            async for frame in frames():
+                yield frame
+        finally:
+            await slot.__aexit__(None, None, None)
+
+    async def frames() -> AsyncIterator[str]:
         after = last_event_id or 0
-        started = last_sent = loop.time()
+        started = last_sent = renewed = loop.time()
         yield "retry: 2000\n\n"
         while loop.time() - started < _MAX_STREAM_SECONDS:
+            if loop.time() - renewed > _LEASE_SECONDS / 3:
+                await lease.renew()
+                renewed = loop.time()
             # Read the status before the events: a job that ended did so after its last event was
             # written, so an empty read after a "finished" status really is the end.
             finished = await analyses.has_finished(database, job=job)
@@ -105,5 +136,5 @@ async def job_events(
     return StreamingResponse(
         stream(),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, model_validator
 
@@ -20,9 +19,9 @@ from alex.domain.retirement.models import (
     RetirementResult,
     WithdrawalStrategy,
 )
-from alex.domain.retirement.simulation import simulate_retirement
 from alex.domain.taxonomy import AssetClass
-from alex.http.deps import CurrentUser
+from alex.http.deps import ContextDep, CurrentUser
+from alex.services import simulations
 from alex.services.fields import Input, Money, Percent
 
 router = APIRouter(prefix="/api/retirement", tags=["retirement"])
@@ -98,8 +97,10 @@ def _response(result: RetirementResult) -> SimulationResponse:
 
 
 @router.post("/simulate")
-async def simulate(body: SimulationRequest, user: CurrentUser) -> SimulationResponse:
-    """Run the retirement Monte Carlo for the given plan. Same seed, same answer."""
+async def simulate(body: SimulationRequest, user: CurrentUser, context: ContextDep) -> SimulationResponse:
+    """Run the retirement Monte Carlo for the given plan. Same seed, same answer.
+
+    A few run at once per user (429 beyond) and each has a time limit (503 past it)."""
     try:
         params = RetirementParams(
             current_value=body.current_value,
@@ -119,6 +120,11 @@ async def simulate(body: SimulationRequest, user: CurrentUser) -> SimulationResp
         raise RequestValidationError(
             [{"loc": ("body", error.field), "msg": str(error).split(": ", 1)[-1], "type": "value_error"}]
         ) from None
-    # CPU-bound (tens of milliseconds at 10,000 paths): off the event loop.
-    result = await run_in_threadpool(simulate_retirement, params)
+    result = await simulations.simulate(
+        context.database,
+        settings=context.settings,
+        slots=context.simulation_slots,
+        user_id=user.id,
+        params=params,
+    )
     return _response(result)
