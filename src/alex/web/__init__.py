@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from alex.web import accounts, analysis, auth, dashboard, demo, goals, whatif
+from alex.web import accounts, analysis, auth, dashboard, demo, goals, oidc, whatif
 from alex.web.pages import (
     STATIC_DIR,
     PageNotFoundError,
@@ -17,6 +17,7 @@ from alex.web.pages import (
 
 ROUTERS = (
     auth.router,
+    oidc.router,
     dashboard.router,
     demo.router,
     accounts.router,
