@@ -57,4 +57,6 @@ def test_production_accepts_an_explicit_configuration() -> None:
         auth_jwks_url="https://idp.example/jwks",
         auth_issuer="https://idp.example/",
         cors_origins=["https://app.example"],
+        public_url="https://alex.example",
+        metrics_token=SecretStr("scrape-me"),
     ).check_production()

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     sign_in_free_failures_per_address: int = Field(
         default=30, ge=1, le=10_000, description="failures per address (all emails) before delays start"
     )
+    sign_in_first_delay_seconds: int = Field(
+        default=1, ge=1, le=3600, description="the wait after the first failure past the free ones; doubles"
+    )
     sign_in_max_delay_seconds: int = Field(default=300, ge=1, le=3600)
     sign_in_failure_memory_seconds: int = Field(
         default=3600, ge=60, le=7 * 86400, description="failures older than this are forgotten"

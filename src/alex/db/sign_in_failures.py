@@ -32,15 +32,18 @@ _FORGET_OLD = text("DELETE FROM sign_in_failures WHERE last_failed_at < now() - 
 class Delays:
     free: int
     """Failures allowed before delays start."""
+    first_delay: timedelta
     max_delay: timedelta
     memory: timedelta
     """Failures older than this are forgotten."""
 
     def after(self, failures: int) -> timedelta:
-        """The wait before the next try: none for the free failures, then 1 s, 2 s, 4 s... capped."""
+        """The wait before the next try: none for the free failures, then the first delay,
+        doubling with each further failure, capped."""
         if failures <= self.free:
             return timedelta(0)
-        return min(self.max_delay, timedelta(seconds=2 ** min(failures - self.free - 1, 30)))
+        doublings = min(failures - self.free - 1, 30)
+        return min(self.max_delay, self.first_delay * (1 << doublings))
 
 
 async def wait_seconds(session: AsyncSession, *, keys: list[str]) -> int | None:

@@ -95,13 +95,17 @@ class SignInThrottle:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SignInThrottle:
-        max_delay = timedelta(seconds=settings.sign_in_max_delay_seconds)
-        memory = timedelta(seconds=settings.sign_in_failure_memory_seconds)
+        def delays(free: int) -> sign_in_failures.Delays:
+            return sign_in_failures.Delays(
+                free=free,
+                first_delay=timedelta(seconds=settings.sign_in_first_delay_seconds),
+                max_delay=timedelta(seconds=settings.sign_in_max_delay_seconds),
+                memory=timedelta(seconds=settings.sign_in_failure_memory_seconds),
+            )
+
         return cls(
-            per_address=sign_in_failures.Delays(
-                settings.sign_in_free_failures_per_address, max_delay, memory
-            ),
-            per_email_at_address=sign_in_failures.Delays(settings.sign_in_free_failures, max_delay, memory),
+            per_address=delays(settings.sign_in_free_failures_per_address),
+            per_email_at_address=delays(settings.sign_in_free_failures),
         )
 
     @staticmethod
