@@ -275,5 +275,31 @@ def jobs_retry(job_id: Annotated[str, typer.Argument(help="the job's id")]) -> N
     typer.echo(f"job {parsed} queued again")
 
 
+catalogue_app = typer.Typer(help="The shared instrument catalogue.", no_args_is_help=True)
+app.add_typer(catalogue_app, name="catalogue")
+
+
+@catalogue_app.command("confirm")
+def catalogue_confirm(
+    symbols: Annotated[list[str], typer.Argument(help="symbols users added, to show to everyone")],
+) -> None:
+    """Confirm symbols users added: every user sees them, and they stay when their holders sell."""
+    # (A price from the market data provider confirms a symbol without this.)
+    from alex.services import instruments
+
+    try:
+        confirmed, missing = _with_session(
+            lambda session: instruments.confirm_symbols(session, symbols=symbols)
+        )
+    except ValidationError:
+        typer.echo("error: a symbol is 1-10 characters A-Z, 0-9, '.' or '-'", err=True)
+        raise typer.Exit(2) from None
+    if confirmed:
+        typer.echo(f"confirmed: {' '.join(confirmed)}")
+    if missing:
+        typer.echo(f"error: not in the catalogue: {' '.join(missing)}", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()

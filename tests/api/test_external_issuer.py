@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from structlog.testing import capture_logs
 
 import alex.app
 from alex.auth.keys import BuiltinIssuer
@@ -210,10 +211,14 @@ FORGED = {
 async def test_forged_and_invalid_tokens_get_401(ext: ApiHarness, rsa_key: SigningKey, kind: str) -> None:
     forge, reason = FORGED[kind]
 
-    response = await ext.client.get("/api/user", headers=bearer(forge(rsa_key)))
+    with capture_logs() as logs:
+        response = await ext.client.get("/api/user", headers=bearer(forge(rsa_key)))
 
     assert response.status_code == 401, response.text
-    assert reason in response.json()["detail"]
+    assert response.json()["detail"] == "Not authenticated: the token is invalid or expired."
+    assert any(
+        reason in entry.get("reason", "") for entry in logs if entry["event"] == "security.token_refused"
+    )
     assert response.headers["www-authenticate"].startswith("Bearer")
     # Nobody was signed in as the victim.
     entry = ok(await ext.client.get("/api/user", headers=bearer(rsa_key.sign(now_claims(sub="victim")))))

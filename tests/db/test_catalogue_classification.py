@@ -33,7 +33,7 @@ async def _row(database: Database, symbol: str) -> Instrument:
 
 async def _add_unknown(database: Database, symbol: str) -> None:
     async with database.session() as session:
-        await instruments.ensure_exists(session, symbol=symbol)
+        await instruments.ensure_exists(session, symbol=symbol, user_id="u1")
         await session.commit()
 
 
@@ -113,8 +113,10 @@ async def test_a_malformed_classification_never_reaches_the_catalogue(database: 
     assert (await _row(database, "ZZQZ")).classification_status == "unclassified"
 
 
-async def test_known_symbols_are_the_whole_catalogue(database: Database) -> None:
+async def test_known_symbols_are_the_confirmed_catalogue(database: Database) -> None:
+    """A symbol one user added does not change the tickers every user's report is checked against."""
     await _add_unknown(database, "BRK.B")
     async with database.session() as session:
-        known = await instruments.known_symbols(session)
-    assert known == frozenset({*SEED_ETFS, *SEED_EXTRAS, "BRK.B"})
+        assert await instruments.known_symbols(session) == frozenset({*SEED_ETFS, *SEED_EXTRAS})
+        assert await instruments.confirm(session, symbols=["BRK.B"]) == {"BRK.B"}
+        assert await instruments.known_symbols(session) == frozenset({*SEED_ETFS, *SEED_EXTRAS, "BRK.B"})

@@ -17,7 +17,7 @@ from sqlalchemy import make_url
 
 from alex.app import create_app
 from alex.settings import Settings
-from tests.support.live import served
+from tests.support.live_app import serve
 
 SIMULATION = {
     "current_value": "500000",
@@ -67,7 +67,8 @@ async def test_a_user_with_many_streams_and_simulations_starves_nobody(
         job_retry_base_seconds=0,
     )
     app = create_app(settings, database_url=database_url, run_worker=True)
-    with served(app) as url:
+    with serve(app) as live:
+        url = live.url
         issuer = app.state.context.issuer
         greedy = {"Authorization": f"Bearer {issuer.mint(subject='greedy')}"}
         bystander = {"Authorization": f"Bearer {issuer.mint(subject='bystander')}"}

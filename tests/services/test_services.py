@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -25,7 +26,9 @@ from alex.settings import Settings
 
 async def _account(database: Database, user: str, name: str = "Brokerage") -> uuid.UUID:
     async with database.session() as session:
-        account = await accounts.create_account(session, user_id=user, form=AccountCreate(account_name=name))
+        account = await accounts.create_account(
+            session, user_id=user, form=AccountCreate(account_name=name), settings=Settings()
+        )
         return account.id
 
 
@@ -46,7 +49,10 @@ async def test_another_persons_account_is_not_found(database: Database) -> None:
 async def test_an_update_leaves_nulls_as_they_are_but_clears_the_purpose(database: Database) -> None:
     async with database.session() as session:
         account = await accounts.create_account(
-            session, user_id="u1", form=AccountCreate(account_name="Roth", account_purpose="Later")
+            session,
+            user_id="u1",
+            form=AccountCreate(account_name="Roth", account_purpose="Later"),
+            settings=Settings(),
         )
         changes = AccountUpdate.model_validate({"account_name": None, "account_purpose": None})
         updated = await accounts.update_account(session, account=account, changes=changes)
@@ -77,10 +83,12 @@ async def test_an_import_writes_every_row_or_none(database: Database) -> None:
     )
     async with database.session() as session:
         with pytest.raises(NotFoundError):
-            await positions.import_positions(session, user_id="u1", rows=rows)
+            await positions.import_positions(session, user_id="u1", rows=rows, settings=Settings())
     async with database.session() as session:
         assert await positions.list_positions(session, user_id="u1", account_id=mine) == []
-        assert await positions.import_positions(session, user_id="u1", rows=rows[:1]) == 1
+        assert (
+            await positions.import_positions(session, user_id="u1", rows=rows[:1], settings=Settings()) == 1
+        )
         held = await positions.list_positions(session, user_id="u1", account_id=mine)
     assert [view.position.symbol for view in held] == ["VTI"]
 
@@ -97,7 +105,7 @@ async def test_too_many_unfinished_analyses_are_refused_with_a_wait(database: Da
         await analyses.start_analysis(session, user_id="u1", request=AnalyzeRequest(), settings=settings)
         with pytest.raises(TooManyRequestsError, match="1 analyses waiting or running") as refused:
             await analyses.start_analysis(session, user_id="u1", request=AnalyzeRequest(), settings=settings)
-    assert refused.value.retry_after > 0
+    assert (refused.value.retry_after or 0) > 0
     async with database.session() as session:
         assert len(await analyses.list_analyses(session, user_id="u1", limit=10)) == 1
         assert await analyses.latest_analysis(session, user_id="u2") is None
@@ -108,34 +116,40 @@ def issuer(settings: Settings) -> BuiltinIssuer:
     return builtin_issuer(settings)
 
 
-async def test_the_throttle_counts_failures_per_email_and_address(
-    database: Database, issuer: BuiltinIssuer
+async def test_the_throttle_counts_failures_per_email_at_an_address(
+    database: Database, issuer: BuiltinIssuer, tmp_path: Path
 ) -> None:
-    throttle = SignInThrottle(limit=2)
+    settings = Settings(data_dir=tmp_path, sign_in_free_failures=2, sign_in_first_delay_seconds=600)
+    throttle = SignInThrottle.from_settings(settings)
+    right = "correct horse battery 9"
     async with database.session() as session:
-        await identity.sign_up(
-            session, issuer=issuer, form=SignUp(email="ada@example.com", password="correct horse battery 9")
-        )
-        for _ in range(2):
+        await identity.sign_up(session, issuer=issuer, form=SignUp(email="ada@example.com", password=right))
+        for _ in range(3):
             with pytest.raises(InvalidCredentialsError):
                 await identity.sign_in(
-                    session, issuer=issuer, email="ada@example.com", password="wrong", throttle=throttle
+                    session,
+                    issuer=issuer,
+                    email="ada@example.com",
+                    password="wrong",
+                    throttle=throttle,
+                    client="10.0.0.1",
                 )
         with pytest.raises(TooManyRequestsError):
             await identity.sign_in(
                 session,
                 issuer=issuer,
                 email="ada@example.com",
-                password="correct horse battery 9",
+                password=right,
                 throttle=throttle,
+                client="10.0.0.1",
             )
-        # Another address and another email are not locked out by these failures.
+        # The same person from another address is not held up by these failures.
         user = await identity.sign_in(
             session,
             issuer=issuer,
             email="ada@example.com",
-            password="correct horse battery 9",
-            throttle=SignInThrottle(limit=2),
+            password=right,
+            throttle=throttle,
             client="10.0.0.9",
         )
     assert user.email == "ada@example.com"

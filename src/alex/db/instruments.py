@@ -6,21 +6,33 @@ commit: the service (or the workflow) that owns the unit of work commits it.
 The catalogue is written by the seed, the price refresh and the tagger (only while a symbol is
 unclassified); a user's own price or classification lives in its own table, wins for that user
 only, and never changes what anyone else sees.
+
+A symbol a user adds is *unconfirmed*: only the users who claim it (``instrument_claims``: those
+who hold it) see it, so the catalogue does not tell anyone what others hold or let one user fill
+everyone's list. A price from the market data provider or an operator confirms it; when its last
+claimant stops holding an unconfirmed symbol, it is deleted with their own price and classification.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, TypeVarTuple
 
-from sqlalchemy import Select, and_, delete, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alex.db.models import Instrument, UserInstrumentClassification, UserInstrumentPrice
+from alex.db.models import (
+    Account,
+    Instrument,
+    InstrumentClaim,
+    Position,
+    UserInstrumentClassification,
+    UserInstrumentPrice,
+)
 from alex.db.seed import SEED_SOURCE
 from alex.domain.taxonomy import AssetClass, Region, Sector, check_allocation
 
@@ -117,10 +129,22 @@ def with_users_own(statement: Select[*Columns], user_id: str) -> Select[*Columns
     )
 
 
+def visible_to(user_id: str) -> ColumnElement[bool]:
+    """Whether this user may see a catalogue row: confirmed, or unconfirmed and claimed by them.
+
+    The one place the rule is written; another user's unconfirmed symbol is as missing as one
+    that does not exist.
+    """
+    return or_(
+        Instrument.confirmed,
+        exists().where(InstrumentClaim.symbol == Instrument.symbol, InstrumentClaim.user_id == user_id),
+    )
+
+
 def _as_seen_by(user_id: str) -> Select[Instrument, Decimal, UserInstrumentClassification]:
     return with_users_own(
         select(Instrument, UserInstrumentPrice.price, UserInstrumentClassification), user_id
-    )
+    ).where(visible_to(user_id))
 
 
 async def list_for_user(session: AsyncSession, *, user_id: str) -> list[PricedInstrument]:
@@ -134,32 +158,143 @@ async def get_for_user(session: AsyncSession, *, user_id: str, symbol: str) -> P
     return None if row is None else PricedInstrument(row[0], row[1], row[2])
 
 
-async def known_symbols(session: AsyncSession) -> frozenset[str]:
-    """Every catalogue symbol (the tickers a model may mention without having made them up)."""
-    return frozenset((await session.execute(select(Instrument.symbol))).scalars())
-
-
-async def ensure_exists(session: AsyncSession, *, symbol: str) -> None:
-    """Add an unknown symbol as unclassified, with no price and no allocations.
-
-    Nothing is invented: the tagger classifies it later, and until a price is known the
-    position is reported as unpriced rather than valued at a made-up number.
-    """
-    await session.execute(
-        insert(Instrument)
-        .values(symbol=symbol, name=symbol, classification_status="unclassified")
-        .on_conflict_do_nothing(index_elements=[Instrument.symbol])
+async def visible_symbols(session: AsyncSession, *, user_id: str, symbols: Collection[str]) -> frozenset[str]:
+    """Those of ``symbols`` this user already sees (the others would be added by holding them)."""
+    found = await session.scalars(
+        select(Instrument.symbol).where(Instrument.symbol.in_(symbols), visible_to(user_id))
     )
+    return frozenset(found)
+
+
+async def known_symbols(session: AsyncSession) -> frozenset[str]:
+    """Every confirmed catalogue symbol (the tickers a model may mention without having made them up).
+
+    Unconfirmed symbols are left out: the grounding check of every user's report reads this set,
+    and one user's invented symbols must not change it. A user's own holdings are allowed anyway.
+    """
+    return frozenset((await session.scalars(select(Instrument.symbol).where(Instrument.confirmed))).all())
+
+
+async def count_added(session: AsyncSession, *, user_id: str) -> int:
+    """How many unconfirmed symbols the user claims (the symbols-added quota counts these)."""
+    statement = (
+        select(func.count())
+        .select_from(InstrumentClaim)
+        .join(Instrument, Instrument.symbol == InstrumentClaim.symbol)
+        .where(InstrumentClaim.user_id == user_id, ~Instrument.confirmed)
+    )
+    return await session.scalar(statement) or 0
+
+
+_RACES: Final = 3
+"""Attempts at adding a symbol that concurrent releases keep deleting (one is already unlikely)."""
+
+
+async def ensure_exists(session: AsyncSession, *, symbol: str, user_id: str | ScalarSelect[str]) -> None:
+    """Make ``symbol`` usable in a position of ``user_id`` (an id, or a subquery yielding one).
+
+    An unknown symbol is added unconfirmed and unclassified, with no price and no allocations:
+    nothing is invented (the tagger classifies it later; until a price is known the position is
+    reported as unpriced). The user claims any unconfirmed symbol, whoever added it first, so they
+    see it as their own and learn nothing of anyone else holding it.
+    """
+    confirmed: bool | None = None
+    for _ in range(_RACES):
+        await session.execute(
+            insert(Instrument)
+            .values(symbol=symbol, name=symbol, classification_status="unclassified", confirmed=False)
+            .on_conflict_do_nothing(index_elements=[Instrument.symbol])
+        )
+        # Hold the row as the position's foreign key will, until this transaction ends, so that a
+        # concurrent release cannot delete it under the claim; a row deleted by a release that
+        # committed in between is simply gone here, and is added again.
+        confirmed = await session.scalar(
+            select(Instrument.confirmed)
+            .where(Instrument.symbol == symbol)
+            .with_for_update(read=True, key_share=True)
+        )
+        if confirmed is not None:
+            break
+    else:
+        raise RuntimeError(f"{symbol} kept being deleted while being added")
+    if not confirmed:
+        await session.execute(
+            insert(InstrumentClaim).values(symbol=symbol, user_id=user_id).on_conflict_do_nothing()
+        )
+
+
+def _claim_held(user_id: str) -> ColumnElement[bool]:
+    """Whether the user still holds the symbol of the claim the statement reads."""
+    return exists().where(
+        Position.symbol == InstrumentClaim.symbol,
+        Position.account_id == Account.id,
+        Account.user_id == user_id,
+    )
+
+
+async def release_unheld(session: AsyncSession, *, user_id: str) -> frozenset[str]:
+    """Drop the user's claims on symbols they no longer hold; return the unconfirmed ones released.
+
+    Called after deleting positions (one, or an account's). Each unconfirmed symbol released
+    takes the user's own price and classification of it along, so nothing of it is left to
+    reappear if they add it again; and an unconfirmed symbol nobody claims or holds any more is
+    deleted. Its rows are locked first (in symbol order, as every writer of several locks them)
+    so two users releasing the same symbol at once cannot each leave it to the other.
+    """
+    released = frozenset(
+        await session.scalars(
+            select(Instrument.symbol)
+            .join(InstrumentClaim, InstrumentClaim.symbol == Instrument.symbol)
+            .where(
+                InstrumentClaim.user_id == user_id,
+                ~Instrument.confirmed,
+                ~_claim_held(user_id),
+            )
+            .order_by(Instrument.symbol)
+            .with_for_update(of=Instrument)
+        )
+    )
+    # A claim on a symbol confirmed since is dropped too: it no longer hides anything.
+    await session.execute(
+        delete(InstrumentClaim).where(InstrumentClaim.user_id == user_id, ~_claim_held(user_id))
+    )
+    if not released:
+        return released
+    for table in (UserInstrumentPrice, UserInstrumentClassification):
+        await session.execute(delete(table).where(table.user_id == user_id, table.symbol.in_(released)))
+    await session.execute(
+        delete(Instrument).where(
+            Instrument.symbol.in_(released),
+            ~exists().where(InstrumentClaim.symbol == Instrument.symbol),
+            ~exists().where(Position.symbol == Instrument.symbol),
+        )
+    )
+    return released
+
+
+async def confirm(session: AsyncSession, *, symbols: Collection[str]) -> frozenset[str]:
+    """Make these symbols visible to everyone (an operator vouches for them); returns those found."""
+    result = await session.scalars(
+        update(Instrument)
+        .where(Instrument.symbol.in_(symbols))
+        .values(confirmed=True)
+        .returning(Instrument.symbol)
+    )
+    return frozenset(result)
 
 
 async def set_catalogue_price(
     session: AsyncSession, *, symbol: str, price: Decimal, source: str, as_of: datetime
 ) -> None:
-    """A provider's fresh price for a catalogue symbol (every user without a price of their own sees it)."""
+    """A provider's fresh price for a catalogue symbol (every user without a price of their own sees it).
+
+    A price from the market data provider is the verified source that confirms a symbol a user
+    added: it is a real, listed one, so everyone may see it. (A model's classification is not.)
+    """
     await session.execute(
         update(Instrument)
         .where(Instrument.symbol == symbol)
-        .values(current_price=price, price_source=source, price_updated_at=as_of)
+        .values(current_price=price, price_source=source, price_updated_at=as_of, confirmed=True)
     )
 
 

@@ -1,14 +1,19 @@
-"""Positions, looked up through the account's owner, loaded with their instrument in one query."""
+"""Positions, looked up through the account's owner, loaded with their instrument in one query.
+
+Holding a symbol claims it for the account's owner when it is unconfirmed (``instruments``); the
+service that deletes positions releases what its user no longer holds.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
@@ -60,11 +65,38 @@ async def get_owned(session: AsyncSession, *, user_id: str, position_id: uuid.UU
     return views[0] if views else None
 
 
+async def count_for_user(session: AsyncSession, *, user_id: str) -> int:
+    """All of the user's positions, in every account (the positions quota counts these)."""
+    statement = (
+        select(func.count()).select_from(Position).join(Position.account).where(Account.user_id == user_id)
+    )
+    return await session.scalar(statement) or 0
+
+
+async def existing(
+    session: AsyncSession, *, user_id: str, keys: Collection[tuple[uuid.UUID, str]]
+) -> frozenset[tuple[uuid.UUID, str]]:
+    """Those (account id, symbol) pairs the user already holds: upserting one adds no position."""
+    if not keys:
+        return frozenset()
+    result = await session.execute(
+        select(Position.account_id, Position.symbol)
+        .join(Position.account)
+        .where(Account.user_id == user_id, tuple_(Position.account_id, Position.symbol).in_(list(keys)))
+    )
+    return frozenset((account_id, symbol) for account_id, symbol in result)
+
+
 async def upsert(
     session: AsyncSession, *, account_id: uuid.UUID, symbol: str, quantity: Decimal, as_of_date: date | None
 ) -> uuid.UUID:
-    """Hold ``quantity`` of ``symbol`` in the account (replacing an existing quantity, as the reference)."""
-    await instruments.ensure_exists(session, symbol=symbol)
+    """Hold ``quantity`` of ``symbol`` in the account (replacing an existing quantity, as the reference).
+
+    An unconfirmed symbol is claimed by the account's owner, read in the same statement so no
+    caller can claim it for anyone else.
+    """
+    owner = select(Account.user_id).where(Account.id == account_id).scalar_subquery()
+    await instruments.ensure_exists(session, symbol=symbol, user_id=owner)
     values: dict[str, Any] = {"account_id": account_id, "symbol": symbol, "quantity": quantity}
     if as_of_date is not None:
         values["as_of_date"] = as_of_date

@@ -7,7 +7,7 @@ from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,7 +57,8 @@ async def seed_catalogue(session: AsyncSession) -> int:
     """Insert or refresh the seed instruments; returns how many rows were written.
 
     Rows the tagger or an operator classified are left alone, and a price already known (e.g.
-    refreshed by the market provider) is kept, so re-seeding never undoes their work.
+    refreshed by the market provider) is kept, so re-seeding never undoes their work. Every seed
+    symbol ends confirmed (seen by every user).
     """
     rows = catalogue()
     statement = insert(Instrument).values(rows)
@@ -81,4 +82,11 @@ async def seed_catalogue(session: AsyncSession) -> int:
         | (Instrument.classification_status == "unclassified"),
     )
     result = await session.execute(statement)
+    # The seed is the operator's own catalogue: a symbol in it is confirmed for everyone, even one
+    # a user added (privately) before the seed knew it, and whatever classified it since.
+    await session.execute(
+        update(Instrument)
+        .where(Instrument.symbol.in_([row["symbol"] for row in rows]), ~Instrument.confirmed)
+        .values(confirmed=True)
+    )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alex.db import accounts, demo
+from alex.db import accounts, demo, instruments
 from alex.db.models import Account
 from alex.domain.taxonomy import AccountType
 from alex.services.errors import NotFoundError
 from alex.services.fields import Input, InterestRate, Money, Name, PlainText, changed_fields
+from alex.services.quotas import lock_user, require_room
+from alex.settings import Settings
 
 
 class AccountCreate(Input):
@@ -46,9 +48,19 @@ async def get_account(session: AsyncSession, *, user_id: str, account_id: uuid.U
     return account
 
 
-async def create_account(session: AsyncSession, *, user_id: str, form: AccountCreate) -> Account:
-    account = await accounts.create(session, user_id=user_id, fields=form.model_dump())
-    await session.commit()
+async def create_account(
+    session: AsyncSession, *, user_id: str, form: AccountCreate, settings: Settings
+) -> Account:
+    """Open an account, within the quota of accounts (``QuotaExceededError`` when it is full)."""
+    try:
+        await lock_user(session, user_id)
+        used = await accounts.count_for_user(session, user_id=user_id)
+        require_room(quota="accounts", what="accounts", used=used, limit=settings.quota_accounts)
+        account = await accounts.create(session, user_id=user_id, fields=form.model_dump())
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
     return account
 
 
@@ -61,13 +73,19 @@ async def update_account(session: AsyncSession, *, account: Account, changes: Ac
 
 
 async def delete_account(session: AsyncSession, *, account: Account) -> None:
-    """The account and its positions."""
+    """The account and its positions, and the symbols of the person's own no longer held."""
+    user_id = account.user_id
+    await lock_user(session, user_id)  # no add of this person's may claim a symbol being released
     await accounts.remove(session, account=account)
+    await instruments.release_unheld(session, user_id=user_id)
     await session.commit()
 
 
 async def delete_all_accounts(session: AsyncSession, *, user_id: str) -> int:
+    """Every account, every position, and so every symbol of the person's own."""
+    await lock_user(session, user_id)
     count = await accounts.remove_all_for_user(session, user_id=user_id)
+    await instruments.release_unheld(session, user_id=user_id)
     await session.commit()
     return count
 

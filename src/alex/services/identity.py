@@ -286,6 +286,9 @@ async def update_profile(session: AsyncSession, *, user: User, changes: UserUpda
             stored[key] = {name: float(weight) for name, weight in stored[key].items()}
     if changes.rule_thresholds is not None and "rule_thresholds" in stored:
         stored["rule_thresholds"] = rule_overrides(changes.rule_thresholds)
-    updated = await users.update(session, user=user, changes=stored)
+    # The signed-in user was read by a session of its own (closed before the route ran): work on
+    # this session's copy.
+    current = await session.merge(user)
+    updated = await users.update(session, user=current, changes=stored)
     await session.commit()
     return updated

@@ -1,21 +1,27 @@
 """The shared instrument catalogue as one person sees it, and their own prices and classifications.
 
+A person sees the confirmed catalogue and the unconfirmed symbols they hold themselves; someone
+else's unconfirmed symbol is "not found", exactly like one that does not exist, for reading it and
+for setting a price or a classification of one's own.
+
 A person's own price or classification applies to them only: their analysis, charts and checks
 use it, the tagger no longer classifies the symbol for them, and the shared catalogue is unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, TypeAdapter, ValidationInfo, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db import instruments
 from alex.db.instruments import PricedInstrument
 from alex.domain.taxonomy import AssetClass, InstrumentType, Region, Sector
 from alex.services.errors import NotFoundError
-from alex.services.fields import Input, Note, Percent, Price, checked_targets, normalise_symbol
+from alex.services.fields import Input, Note, Percent, Price, Symbol, checked_targets, normalise_symbol
+from alex.services.quotas import lock_user
 
 
 class UserPriceUpdate(Input):
@@ -73,12 +79,24 @@ async def get_instrument(session: AsyncSession, *, user_id: str, symbol: str) ->
     return priced
 
 
+async def _check_visible(session: AsyncSession, *, user_id: str, symbol: str) -> None:
+    """Refuse a symbol the person does not see, and keep it theirs until the write commits: the lock
+    waits for a release of theirs in progress, which would otherwise leave their own row behind
+    on a symbol they no longer see (and see it again, telling that someone else still holds it)."""
+    await lock_user(session, user_id)
+    try:
+        await get_instrument(session, user_id=user_id, symbol=symbol)
+    except NotFoundError:
+        await session.rollback()  # releases the lock at once
+        raise
+
+
 async def set_price(
     session: AsyncSession, *, user_id: str, symbol: str, form: UserPriceUpdate
 ) -> PricedInstrument:
     """Your own price for a symbol (e.g. one with no catalogue price). Only you see it."""
     symbol = _symbol(symbol)
-    await get_instrument(session, user_id=user_id, symbol=symbol)
+    await _check_visible(session, user_id=user_id, symbol=symbol)
     await instruments.set_user_price(session, user_id=user_id, symbol=symbol, price=form.price)
     await session.commit()
     session.expunge_all()
@@ -97,7 +115,7 @@ async def set_classification(
     session: AsyncSession, *, user_id: str, symbol: str, form: ClassificationUpdate
 ) -> PricedInstrument:
     symbol = _symbol(symbol)
-    await get_instrument(session, user_id=user_id, symbol=symbol)
+    await _check_visible(session, user_id=user_id, symbol=symbol)
     await instruments.set_user_classification(
         session,
         user_id=user_id,
@@ -119,3 +137,16 @@ async def clear_classification(session: AsyncSession, *, user_id: str, symbol: s
     await session.commit()
     if not removed:
         raise NotFoundError("classification", "You have no classification set for this symbol.")
+
+
+_SYMBOLS = TypeAdapter(list[Symbol])
+
+
+async def confirm_symbols(session: AsyncSession, *, symbols: Iterable[str]) -> tuple[list[str], list[str]]:
+    """An operator vouches for symbols: everyone sees them from now on. Returns the symbols
+    confirmed and those not in the catalogue (sorted); a malformed one is a ``ValidationError``.
+    """
+    wanted = set(_SYMBOLS.validate_python(list(symbols)))
+    confirmed = await instruments.confirm(session, symbols=wanted)
+    await session.commit()
+    return sorted(confirmed), sorted(wanted - confirmed)

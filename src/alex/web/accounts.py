@@ -2,11 +2,13 @@
 
 Every handler looks things up through the signed-in user (another user's id is a 404 page) and
 validates with the services' own inputs (``AccountCreate``, ``PositionCreate`` …), so a form accepts
-exactly what the API accepts. Invalid input re-renders the form with the messages (422).
+exactly what the API accepts. Invalid input re-renders the form with the messages (422); a quota
+reached re-renders it with the quota's message (429), and nothing is stored.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Final
 
@@ -19,10 +21,12 @@ from starlette.datastructures import UploadFile
 from alex.db.models import Account, User
 from alex.domain.labels import label
 from alex.domain.taxonomy import AccountType
-from alex.http.deps import SessionDep
+from alex.http.deps import ContextDep, SessionDep
 from alex.services import accounts, csv_import, instruments, portfolio, positions
 from alex.services.accounts import AccountCreate, AccountUpdate
+from alex.services.errors import TooManyRequestsError
 from alex.services.positions import PositionCreate, PositionUpdate
+from alex.settings import Settings
 from alex.web.pages import PageAccount, PagePosition, PageUser, form_data, form_errors, redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +53,14 @@ FIELD_LABELS: Final = {
 
 def _errors(exc: ValidationError) -> list[str]:
     return form_errors(exc.errors(), FIELD_LABELS)
+
+
+async def _reload(session: AsyncSession, *loaded: object) -> None:
+    """A refused service rolled back, which expired what this session had loaded: read it again
+    before rendering (an object loaded by another session was not touched)."""
+    for instance in loaded:
+        if instance in session:
+            await session.refresh(instance)
 
 
 def _notice(request: Request) -> str | None:
@@ -99,12 +111,13 @@ async def _accounts_page(
     *,
     form: dict[str, Any] | None = None,
     errors: list[str] | None = None,
+    status_code: int = 422,
 ) -> Response:
     rows, total, unpriced = await _values(session, user)
     return render(
         request,
         "accounts.html",
-        status_code=422 if errors else 200,
+        status_code=status_code if errors else 200,
         user=user,
         accounts=rows,
         total=total,
@@ -122,13 +135,21 @@ async def accounts_page(request: Request, user: PageUser, session: SessionDep) -
 
 
 @router.post("/accounts")
-async def create_account(request: Request, user: PageUser, session: SessionDep) -> Response:
+async def create_account(
+    request: Request, user: PageUser, session: SessionDep, context: ContextDep
+) -> Response:
     form = await form_data(request)
     try:
         body = AccountCreate.model_validate(_account_fields(form))
     except ValidationError as exc:
         return await _accounts_page(request, user, session, form=form, errors=_errors(exc))
-    account = await accounts.create_account(session, user_id=user.id, form=body)
+    try:
+        account = await accounts.create_account(
+            session, user_id=user.id, form=body, settings=context.settings
+        )
+    except TooManyRequestsError as exc:
+        await _reload(session, user)
+        return await _accounts_page(request, user, session, form=form, errors=[str(exc)], status_code=429)
     return redirect(f"/accounts/{account.id}?done=created")
 
 
@@ -179,7 +200,9 @@ async def _import_text(request: Request, form: dict[str, str]) -> tuple[str | No
     return text, None
 
 
-async def _import(request: Request, user: User, session: AsyncSession, default: Account | None) -> Response:
+async def _import(
+    request: Request, user: User, session: AsyncSession, settings: Settings, default: Account | None
+) -> Response:
     form = await form_data(request)
     text, error = await _import_text(request, form)
     if text is None:
@@ -197,7 +220,14 @@ async def _import(request: Request, user: User, session: AsyncSession, default: 
         )
     if not confirm:
         return await _import_page(request, user, session, default=default, text=text, preview=preview)
-    await positions.import_positions(session, user_id=user.id, rows=preview.rows)
+    try:
+        await positions.import_positions(session, user_id=user.id, rows=preview.rows, settings=settings)
+    except TooManyRequestsError as exc:
+        await _reload(session, user, *([default] if default else []))
+        refused = replace(preview, errors=(*preview.errors, str(exc)))
+        return await _import_page(
+            request, user, session, default=default, text=text, preview=refused, status_code=429
+        )
     return await _import_page(request, user, session, default=default, written=len(preview.rows))
 
 
@@ -207,8 +237,10 @@ async def import_page(request: Request, user: PageUser, session: SessionDep) -> 
 
 
 @router.post("/accounts/import")
-async def import_positions(request: Request, user: PageUser, session: SessionDep) -> Response:
-    return await _import(request, user, session, None)
+async def import_positions(
+    request: Request, user: PageUser, session: SessionDep, context: ContextDep
+) -> Response:
+    return await _import(request, user, session, context.settings, None)
 
 
 @router.get("/accounts/{account_id}/import")
@@ -220,9 +252,9 @@ async def account_import_page(
 
 @router.post("/accounts/{account_id}/import")
 async def account_import(
-    request: Request, account: PageAccount, user: PageUser, session: SessionDep
+    request: Request, account: PageAccount, user: PageUser, session: SessionDep, context: ContextDep
 ) -> Response:
-    return await _import(request, user, session, account)
+    return await _import(request, user, session, context.settings, account)
 
 
 # --- one account -------------------------------------------------------------------------------
@@ -239,6 +271,7 @@ async def _account_page(
     position_form: dict[str, Any] | None = None,
     position_errors: list[str] | None = None,
     row_errors: dict[str, list[str]] | None = None,
+    status_code: int = 422,
 ) -> Response:
     views = await positions.list_positions(session, user_id=user.id, account_id=account.id)
     held = []
@@ -263,7 +296,7 @@ async def _account_page(
     return render(
         request,
         "account.html",
-        status_code=422 if failed else 200,
+        status_code=status_code if failed else 200,
         user=user,
         account=account,
         positions=held,
@@ -315,7 +348,7 @@ async def delete_account(request: Request, account: PageAccount, session: Sessio
 
 @router.post("/accounts/{account_id}/positions")
 async def add_position(
-    request: Request, account: PageAccount, user: PageUser, session: SessionDep
+    request: Request, account: PageAccount, user: PageUser, session: SessionDep, context: ContextDep
 ) -> Response:
     form = await form_data(request)
     fields = {
@@ -329,7 +362,13 @@ async def add_position(
         return await _account_page(
             request, user, session, account, position_form=form, position_errors=_errors(exc)
         )
-    await positions.add_position(session, user_id=user.id, form=body)
+    try:
+        await positions.add_position(session, user_id=user.id, form=body, settings=context.settings)
+    except TooManyRequestsError as exc:
+        await _reload(session, user, account)
+        return await _account_page(
+            request, user, session, account, position_form=form, position_errors=[str(exc)], status_code=429
+        )
     return redirect(f"/accounts/{account.id}?done=position-added")
 
 
@@ -360,5 +399,5 @@ async def delete_position(
     request: Request, account: PageAccount, view: PagePosition, session: SessionDep
 ) -> Response:
     await form_data(request)
-    await positions.delete_position(session, view=view)
+    await positions.delete_position(session, user_id=account.user_id, view=view)
     return redirect(f"/accounts/{account.id}?done=position-deleted")

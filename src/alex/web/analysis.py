@@ -105,7 +105,6 @@ async def start_analysis(
             session, user_id=user.id, request=AnalyzeRequest(), settings=context.settings
         )
     except TooManyRequestsError as exc:
-        await session.refresh(user)  # the refused enqueue rolled back, which expired the loaded user
         return await _analysis_page(request, user, session, error=str(exc), status_code=429)
     return redirect(f"/analysis/{job.id}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from alex.api.schemas import AccountPublic, Message, PositionList, position_public
-from alex.http.deps import CurrentUser, OwnedAccount, SessionDep
+from alex.http.deps import ContextDep, CurrentUser, OwnedAccount, SessionDep
 from alex.services import accounts, positions
 from alex.services.accounts import AccountCreate, AccountUpdate
 
@@ -18,9 +18,12 @@ async def list_accounts(user: CurrentUser, session: SessionDep) -> list[AccountP
     return [AccountPublic.model_validate(a) for a in await accounts.list_accounts(session, user_id=user.id)]
 
 
-@router.post("", status_code=201)
-async def create_account(body: AccountCreate, user: CurrentUser, session: SessionDep) -> AccountPublic:
-    return AccountPublic.model_validate(await accounts.create_account(session, user_id=user.id, form=body))
+@router.post("", status_code=201, responses={429: {"description": "the quota of accounts is reached"}})
+async def create_account(
+    body: AccountCreate, user: CurrentUser, session: SessionDep, context: ContextDep
+) -> AccountPublic:
+    created = await accounts.create_account(session, user_id=user.id, form=body, settings=context.settings)
+    return AccountPublic.model_validate(created)
 
 
 @router.get("/{account_id}")

@@ -1,4 +1,8 @@
-"""The instrument catalogue (shared) and the signed-in user's own prices and classifications (private)."""
+"""The instrument catalogue (shared) and the signed-in user's own prices and classifications (private).
+
+The catalogue a user sees is the confirmed one plus the unconfirmed symbols they hold; another
+user's unconfirmed symbol answers 404, like a symbol that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ SymbolPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,9}$")]
 
 @router.get("")
 async def list_instruments(user: CurrentUser, session: SessionDep) -> list[InstrumentPublic]:
-    """The catalogue, for autocomplete; with your own prices and classifications where you set them."""
+    """The catalogue, for autocomplete: confirmed symbols and the ones you added; with your own prices
+    and classifications where you set them."""
     return [instrument_public(p) for p in await instruments.list_instruments(session, user_id=user.id)]
 
 
