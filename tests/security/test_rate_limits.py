@@ -148,3 +148,12 @@ async def test_the_client_address_cannot_be_chosen_by_a_header(make_api: MakeApi
             for n in range(3)
         ]
     assert statuses == [200, 200, 429]
+
+
+async def test_the_demo_portfolio_respects_the_quotas(make_api: MakeApi, tmp_path: Path) -> None:
+    async with make_api(_settings(tmp_path, quota_accounts=2)) as api:
+        refused = await api.client.post("/api/populate-test-data", headers=api.auth("ada"))
+        listed = await api.client.get("/api/accounts", headers=api.auth("ada"))
+    assert refused.status_code == 429
+    assert "at most 2 accounts" in refused.json()["detail"]
+    assert listed.json() == []

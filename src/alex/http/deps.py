@@ -31,7 +31,7 @@ from alex.http.client import client_address
 from alex.http.context import AppContext
 from alex.observability.logging import get_logger
 from alex.services import accounts, analyses, identity, positions, rate_limits, web_sessions
-from alex.services.rate_limits import Outcome, RouteClass
+from alex.services.rate_limits import RouteClass
 
 log = get_logger("alex.security")
 
@@ -82,10 +82,6 @@ def address(request: Request) -> str:
 def add_response_headers(request: Request, headers: dict[str, str]) -> None:
     """Fields the response carries whatever it turns out to be (added by the request middleware)."""
     request.state.response_headers = {**getattr(request.state, "response_headers", {}), **headers}
-
-
-def _count(request: Request, outcome: Outcome) -> None:
-    add_response_headers(request, outcome.headers)
 
 
 async def session_claims(request: Request, context: AppContext) -> Claims | None:
@@ -174,7 +170,7 @@ async def enter(request: Request, context: AppContext, claims: Claims) -> UserEn
         )
         user, created = await identity.user_for_claims(session, claims=claims)
         await session.commit()
-    _count(request, outcome)
+    add_response_headers(request, outcome.headers)
     return UserEntry(user, created)
 
 
@@ -200,7 +196,7 @@ async def limit_sign_in_attempts(request: Request, context: ContextDep) -> None:
             address=address(request),
         )
         await session.commit()
-    _count(request, outcome)
+    add_response_headers(request, outcome.headers)
 
 
 SignInAttempt = Depends(limit_sign_in_attempts)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alex.db import accounts, demo, instruments
+from alex.db import accounts, demo, instruments, positions
 from alex.db.models import Account
 from alex.domain.taxonomy import AccountType
 from alex.services.errors import NotFoundError
@@ -90,9 +90,30 @@ async def delete_all_accounts(session: AsyncSession, *, user_id: str) -> int:
     return count
 
 
-async def load_demo(session: AsyncSession, *, user_id: str) -> list[tuple[Account, int]]:
+async def load_demo(session: AsyncSession, *, user_id: str, settings: Settings) -> list[tuple[Account, int]]:
     """The demo accounts (3 accounts, 17 positions) the person does not already have, with their
-    number of positions."""
-    created = await demo.populate(session, user_id=user_id)
-    await session.commit()
+    number of positions; within the quotas of accounts and positions, or nothing is added."""
+    try:
+        await lock_user(session, user_id)
+        accounts_before = await accounts.count_for_user(session, user_id=user_id)
+        positions_before = await positions.count_for_user(session, user_id=user_id)
+        created = await demo.populate(session, user_id=user_id)
+        require_room(
+            quota="accounts",
+            what="accounts",
+            used=accounts_before,
+            adding=len(created),
+            limit=settings.quota_accounts,
+        )
+        require_room(
+            quota="positions",
+            what="positions",
+            used=positions_before,
+            adding=sum(count for _, count in created),
+            limit=settings.quota_positions,
+        )
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
     return created

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from alex.http.deps import SessionDep
+from alex.http.deps import ContextDep, SessionDep
 from alex.services import accounts
 from alex.web.pages import PageUser, form_data, redirect
 
@@ -13,7 +13,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.post("/demo")
-async def load_demo(request: Request, user: PageUser, session: SessionDep) -> Response:
+async def load_demo(request: Request, user: PageUser, session: SessionDep, context: ContextDep) -> Response:
     await form_data(request)
-    await accounts.load_demo(session, user_id=user.id)
+    await accounts.load_demo(session, user_id=user.id, settings=context.settings)
     return redirect("/")

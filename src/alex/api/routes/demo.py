@@ -7,16 +7,16 @@ from typing import Any
 from fastapi import APIRouter
 
 from alex.api.schemas import AccountPublic, position_public
-from alex.http.deps import CurrentUser, SessionDep
+from alex.http.deps import ContextDep, CurrentUser, SessionDep
 from alex.services import accounts, positions
 
 router = APIRouter(prefix="/api", tags=["demo"])
 
 
 @router.post("/populate-test-data")
-async def populate_test_data(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
+async def populate_test_data(user: CurrentUser, session: SessionDep, context: ContextDep) -> dict[str, Any]:
     """Create the demo accounts (3 accounts, 17 positions) you do not already have."""
-    created = await accounts.load_demo(session, user_id=user.id)
+    created = await accounts.load_demo(session, user_id=user.id, settings=context.settings)
     session.expunge_all()
     shaped = []
     for account, _ in created:
