@@ -22,8 +22,8 @@ from tests.support.live_app import serve
 SIMULATION = {
     "current_value": "500000",
     "allocation": {"equity": 60, "fixed_income": 40},
-    "years_until_retirement": 20,
-    "retirement_years": 30,
+    "years_until_retirement": 40,
+    "retirement_years": 60,
     "paths": 100_000,
 }
 
