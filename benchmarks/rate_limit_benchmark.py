@@ -26,6 +26,7 @@ from sqlalchemy import make_url
 from alex.app import create_app
 from alex.db import migrate
 from alex.db.embedded import start_embedded
+from alex.observability.logging import configure_logging
 from alex.settings import Settings
 
 REQUESTS = 2000
@@ -87,6 +88,7 @@ def _percentile(values: list[float], q: int) -> float:
 
 
 def main() -> None:
+    configure_logging(level="WARNING")  # not a line per request
     with tempfile.TemporaryDirectory(prefix="alex-ratelimit-bench-") as tmp:
         data_dir = Path(tmp) / "alex"
         with warnings.catch_warnings():
