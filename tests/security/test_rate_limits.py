@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from prometheus_client import REGISTRY
 from sqlalchemy import make_url
 
 from alex.settings import Settings
@@ -36,12 +37,15 @@ async def test_every_answer_states_its_limits(api: ApiHarness) -> None:
 
 
 async def test_a_user_over_the_limit_gets_429_and_others_do_not(make_api: MakeApi, tmp_path: Path) -> None:
+    refusals = {"kind": "rate_limit_reads"}
+    before = REGISTRY.get_sample_value("alex_requests_refused_total", refusals) or 0
     async with make_api(_settings(tmp_path, rate_limit_reads="3/60")) as api:
         statuses = [
             (await api.client.get("/api/user", headers=api.auth("ada"))).status_code for _ in range(3)
         ]
         refused = await api.client.get("/api/accounts", headers=api.auth("ada"))
         other = await api.client.get("/api/user", headers=api.auth("bob"))
+    assert REGISTRY.get_sample_value("alex_requests_refused_total", refusals) == before + 1
     assert statuses == [200, 200, 200]
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["retry-after"]) <= 20  # one request's worth of refill: 60 s / 3

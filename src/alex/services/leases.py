@@ -28,13 +28,17 @@ class Lease:
             await leases.renew(session, lease_id=self.id, ttl_seconds=self.ttl_seconds)
             await session.commit()
 
+    async def release(self) -> None:
+        async with self.database.session() as session:
+            await leases.release(session, lease_id=self.id)
+            await session.commit()
 
-@asynccontextmanager
-async def held(
+
+async def take(
     database: Database, *, user_id: str, kind: str, limit: int, ttl_seconds: float, refusal: str
-) -> AsyncIterator[Lease]:
-    """Hold one of the user's ``limit`` leases of ``kind`` for the block; ``TooManyRequestsError``
-    with ``refusal`` when all are taken. No connection is held in between."""
+) -> Lease:
+    """One of the user's ``limit`` leases of ``kind`` (release it when done); ``TooManyRequestsError``
+    with ``refusal`` when all are taken. No connection is held while the lease is."""
     async with database.session() as session:
         lease_id = await leases.take(
             session, user_id=user_id, kind=kind, limit=limit, ttl_seconds=ttl_seconds
@@ -43,9 +47,18 @@ async def held(
     if lease_id is None:
         REFUSALS.labels(f"concurrency_{kind}").inc()
         raise TooManyRequestsError(refusal, retry_after=5)
+    return Lease(lease_id, database, ttl_seconds)
+
+
+@asynccontextmanager
+async def held(
+    database: Database, *, user_id: str, kind: str, limit: int, ttl_seconds: float, refusal: str
+) -> AsyncIterator[Lease]:
+    """A lease (see ``take``) for the block."""
+    lease = await take(
+        database, user_id=user_id, kind=kind, limit=limit, ttl_seconds=ttl_seconds, refusal=refusal
+    )
     try:
-        yield Lease(lease_id, database, ttl_seconds)
+        yield lease
     finally:
-        async with database.session() as session:
-            await leases.release(session, lease_id=lease_id)
-            await session.commit()
+        await lease.release()

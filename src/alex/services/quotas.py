@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alex.observability.metrics import REFUSALS
 from alex.services.errors import TooManyRequestsError
 
 
@@ -21,6 +22,7 @@ class QuotaExceededError(TooManyRequestsError):
     def __init__(self, message: str, *, quota: str, retry_after: int | None) -> None:
         super().__init__(message, retry_after=retry_after)
         self.quota = quota
+        REFUSALS.labels(f"quota_{quota}").inc()
 
 
 def next_midnight(now: datetime | None = None) -> datetime:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alex.db import rate_limits
 from alex.db.rate_limits import Verdict
+from alex.observability.metrics import REFUSALS
 from alex.services.errors import TooManyRequestsError
 from alex.settings import Settings, parse_rate
 
@@ -114,6 +115,7 @@ async def enforce(
     outcome = Outcome(tuple(checked))
     refused = [verdict.reset_seconds for _, verdict in checked if not verdict.allowed]
     if refused:
+        REFUSALS.labels(f"rate_limit_{route_class.value}").inc()
         raise RateLimitedError(outcome, retry_after=max(refused))
     if next(_checks) % _SWEEP_EVERY == 0:
         await rate_limits.forget_idle(session)

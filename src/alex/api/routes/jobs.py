@@ -92,7 +92,8 @@ async def job_events(
     loop = asyncio.get_running_loop()
     limit = context.settings.event_streams_per_user
     # Taken before the response starts, so a refusal is a plain 429 rather than a broken stream.
-    slot = leases.held(
+    # (A response never started never releases it: its expiry does.)
+    lease = await leases.take(
         database,
         user_id=job.user_id,
         kind="event_stream",
@@ -100,14 +101,13 @@ async def job_events(
         ttl_seconds=_LEASE_SECONDS,
         refusal=f"You already have {limit} progress streams open: close one (another tab?) first.",
     )
-    lease = await slot.__aenter__()
 
     async def stream() -> AsyncIterator[str]:
         try:
             async for frame in frames():
                 yield frame
         finally:
-            await slot.__aexit__(None, None, None)
+            await lease.release()
 
     async def frames() -> AsyncIterator[str]:
         after = last_event_id or 0
