@@ -16,6 +16,7 @@ from sqlalchemy import make_url
 from alex.settings import Settings
 from tests.security.conftest import MakeApi
 from tests.support.harness import ApiHarness
+from tests.support.web import csrf_of
 
 POLICY = re.compile(r'"(\w+)";q=(\d+);w=(\d+)')
 STATE = re.compile(r'^"(\w+)";r=(\d+);t=(\d+)$')
@@ -161,3 +162,16 @@ async def test_the_demo_portfolio_respects_the_quotas(make_api: MakeApi, tmp_pat
     assert refused.status_code == 429
     assert "at most 2 accounts" in refused.json()["detail"]
     assert listed.json() == []
+
+
+async def test_the_sign_in_page_shows_its_own_refusal(make_api: MakeApi, tmp_path: Path) -> None:
+    async with make_api(_settings(tmp_path, rate_limit_auth="1/60")) as api:
+        token = csrf_of((await api.client.get("/signin")).text)
+        form = {"csrf_token": token, "email": "ada@example.com", "password": "wrong password"}
+        first = await api.client.post("/signin", data=form)
+        second = await api.client.post("/signin", data=form)
+    assert first.status_code == 401
+    assert second.status_code == 429
+    assert second.headers["content-type"].startswith("text/html")
+    assert "Too many requests" in second.text
+    assert second.headers["retry-after"]

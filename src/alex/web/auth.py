@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from alex.db.models import User
 from alex.http import cookies
 from alex.http.context import AppContext
-from alex.http.deps import ContextDep, SessionDep, SignInAttempt, address, session_claims
+from alex.http.deps import ContextDep, SessionDep, address, limit_sign_in_attempts, session_claims
 from alex.services import identity, web_sessions
 from alex.services.errors import ServiceError, TooManyRequestsError
 from alex.services.identity import SignUp
@@ -31,16 +31,26 @@ async def finish_sign_in(request: Request, context: AppContext, user: User, targ
     return response
 
 
+def _refusal(page: Response, exc: TooManyRequestsError) -> Response:
+    """The fields an API client would get with the same refusal."""
+    page.headers.update(exc.headers)
+    if exc.retry_after is not None:
+        page.headers["Retry-After"] = str(exc.retry_after)
+    return page
+
+
 @router.get("/signin")
 async def sign_in_page(request: Request, next: str | None = None) -> Response:
     return render(request, "signin.html", next=local_path(next), email="", error=None)
 
 
-@router.post("/signin", dependencies=[SignInAttempt])
+@router.post("/signin")
 async def sign_in(request: Request, context: ContextDep, session: SessionDep) -> Response:
     form = await form_data(request)
     email, target = form.get("email", "").strip().lower()[:320], local_path(form.get("next"))
     try:
+        # Counted here rather than as a dependency, so a refusal is this page, not a JSON body.
+        await limit_sign_in_attempts(request, context)
         user = await identity.sign_in(
             session,
             issuer=context.issuer,
@@ -50,7 +60,8 @@ async def sign_in(request: Request, context: ContextDep, session: SessionDep) ->
             client=address(request),
         )
     except TooManyRequestsError as exc:
-        return render(request, "signin.html", status_code=429, next=target, email=email, error=str(exc))
+        page = render(request, "signin.html", status_code=429, next=target, email=email, error=str(exc))
+        return _refusal(page, exc)
     except ServiceError:
         error = identity.BAD_CREDENTIALS
         return render(request, "signin.html", status_code=401, next=target, email=email, error=error)
@@ -62,20 +73,28 @@ async def sign_up_page(request: Request) -> Response:
     return render(request, "signup.html", email="", display_name="", errors=[])
 
 
-@router.post("/signup", dependencies=[SignInAttempt])
+@router.post("/signup")
 async def sign_up(request: Request, context: ContextDep, session: SessionDep) -> Response:
     form = await form_data(request)
     email, name = form.get("email", "").strip()[:320], form.get("display_name", "").strip()[:255]
     try:
+        await limit_sign_in_attempts(request, context)
         body = SignUp(email=email, password=form.get("password", ""), display_name=name or None)
         user = await identity.sign_up(session, issuer=context.issuer, form=body)
     except ValidationError as exc:
         errors = [f"{e.field.replace('_', ' ')}: {e.message}" for e in field_errors(exc.errors())]
+        status = 422
+    except TooManyRequestsError as exc:
+        page = render(
+            request, "signup.html", status_code=429, email=email, display_name=name, errors=[str(exc)]
+        )
+        return _refusal(page, exc)
     except ServiceError as exc:
         errors = [str(exc)]
+        status = 422
     else:
         return await finish_sign_in(request, context, user, "/")
-    return render(request, "signup.html", status_code=422, email=email, display_name=name, errors=errors)
+    return render(request, "signup.html", status_code=status, email=email, display_name=name, errors=errors)
 
 
 @router.post("/signout")
