@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
 from alex.api.errors import FRIENDLY
+from alex.http import cookies
 from alex.http.deps import NOT_AUTHENTICATED, get_claims, get_context
 from alex.services.identity import BAD_CREDENTIALS
 
@@ -45,7 +46,6 @@ REF_PREFIX: Final = "#/components/schemas/"
 SECURITY_SCHEME: Final = "HTTPBearer"
 """The scheme FastAPI names after ``get_claims``' ``HTTPBearer`` dependency."""
 FASTAPI_VALIDATION_SCHEMAS: Final = ("HTTPValidationError", "ValidationError")
-SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 # --- the bodies -----------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def errors_of(route: ApiRoute, method: str) -> dict[int, dict[str, Any]]:
     codes = {429}
     if known.authenticated:
         codes.add(401)
-        if method not in SAFE_METHODS:
+        if method not in cookies.SAFE_METHODS:
             codes.add(403)
     if known.has_path_parameters:
         codes.add(404)
