@@ -16,7 +16,7 @@ from sqlalchemy import make_url
 from alex.settings import Settings
 from tests.security.conftest import MakeApi
 from tests.support.harness import ApiHarness
-from tests.support.web import csrf_of
+from tests.support.web import csrf_of, sign_up
 
 POLICY = re.compile(r'"(\w+)";q=(\d+);w=(\d+)')
 STATE = re.compile(r'^"(\w+)";r=(\d+);t=(\d+)$')
@@ -175,3 +175,14 @@ async def test_the_sign_in_page_shows_its_own_refusal(make_api: MakeApi, tmp_pat
     assert second.headers["content-type"].startswith("text/html")
     assert "Too many requests" in second.text
     assert second.headers["retry-after"]
+
+
+async def test_a_page_over_the_limit_is_a_page(make_api: MakeApi, tmp_path: Path) -> None:
+    async with make_api(_settings(tmp_path, rate_limit_reads="2/60")) as api:
+        await sign_up(api)  # the sign-up's redirect is not a read
+        pages = [await api.client.get("/accounts") for _ in range(3)]
+    assert [page.status_code for page in pages] == [200, 200, 429]
+    assert pages[2].headers["content-type"].startswith("text/html")
+    assert "Too many requests" in pages[2].text
+    assert int(pages[2].headers["retry-after"]) >= 1
+    assert pages[2].headers["ratelimit"].startswith('"reads";r=0;')

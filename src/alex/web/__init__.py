@@ -9,9 +9,11 @@ from alex.web import accounts, analysis, auth, dashboard, demo, goals, oidc, wha
 from alex.web.pages import (
     STATIC_DIR,
     PageNotFoundError,
+    PageRefusedError,
     SignInRequiredError,
     not_found_page,
     plotly_js,
+    refused_page,
     sign_in_redirect,
 )
 
@@ -31,6 +33,7 @@ def install(app: FastAPI) -> None:
     """Mount the pages, their static files and Plotly.js on the app."""
     app.add_exception_handler(SignInRequiredError, sign_in_redirect)
     app.add_exception_handler(PageNotFoundError, not_found_page)
+    app.add_exception_handler(PageRefusedError, refused_page)
     app.add_api_route("/static/vendor/plotly.min.js", plotly_js, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:

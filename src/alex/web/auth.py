@@ -15,7 +15,7 @@ from alex.services import identity, web_sessions
 from alex.services.errors import ServiceError, TooManyRequestsError
 from alex.services.identity import SignUp
 from alex.services.validation import field_errors
-from alex.web.pages import form_data, local_path, redirect, render
+from alex.web.pages import form_data, local_path, redirect, render, with_refusal_fields
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,14 +29,6 @@ async def finish_sign_in(request: Request, context: AppContext, user: User, targ
         response, request, token=new.token, csrf=new.csrf, max_age=context.settings.token_ttl_seconds
     )
     return response
-
-
-def _refusal(page: Response, exc: TooManyRequestsError) -> Response:
-    """The fields an API client would get with the same refusal."""
-    page.headers.update(exc.headers)
-    if exc.retry_after is not None:
-        page.headers["Retry-After"] = str(exc.retry_after)
-    return page
 
 
 @router.get("/signin")
@@ -61,7 +53,7 @@ async def sign_in(request: Request, context: ContextDep, session: SessionDep) ->
         )
     except TooManyRequestsError as exc:
         page = render(request, "signin.html", status_code=429, next=target, email=email, error=str(exc))
-        return _refusal(page, exc)
+        return with_refusal_fields(page, exc)
     except ServiceError:
         error = identity.BAD_CREDENTIALS
         return render(request, "signin.html", status_code=401, next=target, email=email, error=error)
@@ -88,7 +80,7 @@ async def sign_up(request: Request, context: ContextDep, session: SessionDep) ->
         page = render(
             request, "signup.html", status_code=429, email=email, display_name=name, errors=[str(exc)]
         )
-        return _refusal(page, exc)
+        return with_refusal_fields(page, exc)
     except ServiceError as exc:
         errors = [str(exc)]
         status = 422

@@ -31,7 +31,7 @@ from alex.http.deps import (
     get_owned_position,
     session_claims,
 )
-from alex.services.errors import NotFoundError
+from alex.services.errors import NotFoundError, TooManyRequestsError
 from alex.services.validation import field_errors
 
 T = TypeVar("T")
@@ -52,6 +52,13 @@ class SignInRequiredError(Exception):
         self.next_path = next_path
 
 
+class PageRefusedError(Exception):
+    """A page's request over a rate limit: answered with an HTML 429 page (the API's fields kept)."""
+
+    def __init__(self, refusal: TooManyRequestsError) -> None:
+        self.refusal = refusal
+
+
 class PageNotFoundError(Exception):
     """Raised by the owned-object dependencies of pages: answered with an HTML 404 page."""
 
@@ -66,7 +73,10 @@ async def page_user(request: Request, context: ContextDep) -> User:
     claims = await session_claims(request, context)
     if claims is None:
         raise SignInRequiredError(request.url.path)
-    return (await enter(request, context, claims)).user
+    try:
+        return (await enter(request, context, claims)).user
+    except TooManyRequestsError as exc:
+        raise PageRefusedError(exc) from None
 
 
 PageUser = Annotated[User, Depends(page_user)]
@@ -176,6 +186,20 @@ def not_found_page(request: Request, exc: Exception) -> Response:
     if exc.what == "job":
         return render(request, "analysis_job.html", status_code=404, user=exc.user, job=None)
     return render(request, "account_missing.html", status_code=404, user=exc.user, what=exc.what)
+
+
+def with_refusal_fields(page: Response, refusal: TooManyRequestsError) -> Response:
+    """A 429 page with the fields an API client gets for the same refusal."""
+    page.headers.update(refusal.headers)
+    if refusal.retry_after is not None:
+        page.headers["Retry-After"] = str(refusal.retry_after)
+    return page
+
+
+def refused_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageRefusedError)
+    page = render(request, "refused.html", status_code=429, user=None, message=str(exc.refusal))
+    return with_refusal_fields(page, exc.refusal)
 
 
 def plotly_js() -> FileResponse:
