@@ -188,6 +188,14 @@ class Settings(BaseSettings):
     model_output_retries: int = Field(
         default=2, ge=0, le=5, description="re-asks after an invalid or ungrounded output"
     )
+    # The most one answer may generate: a weak model that rambles stops there instead of holding a
+    # one-slot local server for minutes. Sized to each agent's output with room to spare.
+    model_max_tokens_tagger: int = Field(default=1000, ge=64, le=200_000, description="one classification")
+    model_max_tokens_reporter: int = Field(default=6000, ge=64, le=200_000, description="the report")
+    model_max_tokens_charter: int = Field(default=3000, ge=64, le=200_000, description="the charts")
+    model_max_tokens_retirement: int = Field(
+        default=3000, ge=64, le=200_000, description="the retirement section"
+    )
     model_requests_per_run: int = Field(default=8, ge=1, le=100)
     model_tokens_per_run: int = Field(default=60_000, ge=1000)
     job_token_budget: int = Field(
@@ -234,6 +242,11 @@ class Settings(BaseSettings):
         """The model one agent uses: its own override, else ALEX_MODEL."""
         override: str | None = getattr(self, f"model_{agent}", None)
         return override or self.model
+
+    def max_tokens_for(self, agent: str) -> int:
+        """The most one of this agent's answers may generate."""
+        limit: int = getattr(self, f"model_max_tokens_{agent}")
+        return limit
 
     @property
     def external_issuer(self) -> bool:

@@ -163,6 +163,20 @@ async def test_a_full_analysis_runs_through_an_openai_compatible_server(
         assert row.estimated_cost is None  # a local model has no price
 
 
+async def test_every_request_bounds_what_the_answer_may_generate(
+    database: Database, server: OpenAIServer, tmp_path: Path
+) -> None:
+    # A weak model that rambles must stop at the bound: the server is told it, in the field local
+    # servers read (`max_tokens`), on every request of every agent.
+    server.default = prompted
+    settings = _settings(tmp_path, server, model_max_tokens_reporter=1234, model_max_tokens_charter=567)
+    job = await _analyse(database, settings)
+    assert job.status == "completed"
+    bounds = {_agent_of(r): r.body.get("max_tokens") for r in server.chat_requests}
+    assert bounds == {"reporter": 1234, "charter": 567, "retirement": settings.model_max_tokens_retirement}
+    assert all("max_completion_tokens" not in r.body for r in server.chat_requests)
+
+
 async def test_tool_calls_and_usage_are_accounted_over_several_requests(
     database: Database, server: OpenAIServer, tmp_path: Path
 ) -> None:

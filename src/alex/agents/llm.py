@@ -28,6 +28,8 @@ from pydantic_ai.models import Model, ModelRequestParameters, StreamedResponse, 
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.models.wrapper import WrapperModel
 from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
+from pydantic_ai.profiles import merge_profile
+from pydantic_ai.profiles.openai import OpenAIModelProfile
 from pydantic_ai.providers import infer_provider_class
 from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
@@ -135,9 +137,15 @@ class RetryingModel(WrapperModel):
             await opened.__aexit__(None, None, None)
 
 
-def model_settings(settings: Settings) -> ModelSettings:
-    """What every model request carries: the SDK's own retries off (ours retry), a per-call timeout."""
-    return ModelSettings(max_retries=0, timeout=settings.model_timeout_seconds, temperature=0.2)
+def model_settings(settings: Settings, agent: str) -> ModelSettings:
+    """What every model request of ``agent`` carries: the SDK's own retries off (ours retry), a
+    per-call timeout, and a bound on what the answer may generate."""
+    return ModelSettings(
+        max_retries=0,
+        timeout=settings.model_timeout_seconds,
+        temperature=0.2,
+        max_tokens=settings.max_tokens_for(agent),
+    )
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:
@@ -178,7 +186,13 @@ def build_model(name: str, settings: Settings) -> Model:
             # Local servers ignore the key, but the client insists on one.
             api_key=key.get_secret_value() if key is not None else "not-needed",
         )
-        wrapped: Model = OpenAIChatModel(model_id, provider=provider)
+        # Local servers (llama.cpp, Ollama, LM Studio, vLLM) know the bound as `max_tokens`; some
+        # ignore OpenAI's newer `max_completion_tokens` and would generate without end.
+        profile = merge_profile(
+            provider.model_profile(model_id),
+            OpenAIModelProfile(openai_chat_supports_max_completion_tokens=False),
+        )
+        wrapped: Model = OpenAIChatModel(model_id, provider=provider, profile=profile)
     else:
         try:
             wrapped = infer_model(name)

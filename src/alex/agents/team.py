@@ -152,7 +152,7 @@ class Team:
             model=seat.model,
             prompt=load(agent),
             retry=retry_policy(self.settings),
-            settings=model_settings(self.settings),
+            settings=model_settings(self.settings, agent),
             deadline_seconds=self.settings.job_step_timeout_seconds * DEADLINE_SHARE,
             subject=subject,
         )
