@@ -189,12 +189,13 @@ class Settings(BaseSettings):
         default=2, ge=0, le=5, description="re-asks after an invalid or ungrounded output"
     )
     # The most one answer may generate: a weak model that rambles stops there instead of holding a
-    # one-slot local server for minutes. Sized to each agent's output with room to spare.
-    model_max_tokens_tagger: int = Field(default=1000, ge=64, le=200_000, description="one classification")
-    model_max_tokens_reporter: int = Field(default=6000, ge=64, le=200_000, description="the report")
-    model_max_tokens_charter: int = Field(default=3000, ge=64, le=200_000, description="the charts")
+    # one-slot local server for minutes. Sized to each agent's output with room for a reasoning
+    # model's thinking, which hosted APIs count in the same bound.
+    model_max_tokens_tagger: int = Field(default=2000, ge=64, le=200_000, description="one classification")
+    model_max_tokens_reporter: int = Field(default=8000, ge=64, le=200_000, description="the report")
+    model_max_tokens_charter: int = Field(default=4000, ge=64, le=200_000, description="the charts")
     model_max_tokens_retirement: int = Field(
-        default=3000, ge=64, le=200_000, description="the retirement section"
+        default=4000, ge=64, le=200_000, description="the retirement section"
     )
     model_requests_per_run: int = Field(default=8, ge=1, le=100)
     model_tokens_per_run: int = Field(default=60_000, ge=1000)
