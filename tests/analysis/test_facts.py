@@ -17,6 +17,7 @@ from alex.domain.portfolio.rules import RuleId, Status
 from alex.domain.retirement.simulation import simulate_retirement
 from alex.domain.taxonomy import AllocationError
 from tests.support.portfolios import (
+    PATHS,
     PROFILE,
     SEED,
     demo_facts,
@@ -175,3 +176,31 @@ def test_same_seed_same_facts_and_generated_at_defaults_to_now() -> None:
     fresh: AnalysisFacts = build_facts(profile=PROFILE, portfolio=Portfolio(), paths=1_000)
     assert fresh.generated_at >= before
     assert fresh.generated_at.tzinfo is not None
+
+
+def test_the_same_portfolio_and_plan_give_the_same_advice_every_run() -> None:
+    # No seed given, as in an analysis: the seed comes from the plan, so the "save about $X more
+    # a year" figure does not move with Monte Carlo noise between runs of the same portfolio.
+    profile = replace(PROFILE, target_retirement_income=Decimal(40000))
+    runs = [build_facts(profile=profile, portfolio=demo_portfolio(), paths=PATHS) for _ in range(2)]
+    gaps = [facts.income_gap for facts in runs]
+    results = [facts.retirement for facts in runs]
+    assert gaps[0] is not None
+    assert gaps[0].extra_contribution is not None
+    assert gaps[0] == gaps[1]
+    assert results[0] is not None
+    assert results[1] is not None
+    assert results[0].seed == results[1].seed
+    assert results[0].success_rate == results[1].success_rate
+
+
+def test_a_different_plan_gets_a_different_seed() -> None:
+    one = facts_for(demo_portfolio(), profile=replace(PROFILE, target_retirement_income=Decimal(40000)))
+    params = one.retirement_params
+    assert params is not None
+    assert params.plan_seed() == replace(params, seed=12345).plan_seed()  # the seed is not the plan
+    assert params.plan_seed() != replace(params, target_income=Decimal(41000)).plan_seed()
+    assert (
+        params.plan_seed()
+        != replace(params, years_until_retirement=params.years_until_retirement + 1).plan_seed()
+    )

@@ -177,6 +177,8 @@ def build_facts(
             paths=paths,
             seed=seed,
         )
+        if seed is None:
+            params = replace(params, seed=params.plan_seed())
         result = simulate_retirement(params)
         gap = income_gap(params, result)
     return AnalysisFacts(

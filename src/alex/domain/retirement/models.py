@@ -8,6 +8,8 @@ response field plus extra detail (years-lasted distribution, seed used). Percent
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -90,6 +92,17 @@ class RetirementParams:
     guardrail_percent: float = 20.0
     adjustment_percent: float = 10.0
     assumptions: CapitalMarketAssumptions = DEFAULT_ASSUMPTIONS
+
+    def plan_seed(self) -> int:
+        """A seed that is a function of the plan alone (everything here but ``seed``).
+
+        An analysis simulates with it, so the same portfolio and plan give the same figures on
+        every run: a recommendation ("save about $X more a year") does not move with Monte Carlo
+        noise, and it changes only when something the person changed does.
+        """
+        plan = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "seed"}
+        canonical = json.dumps(plan, sort_keys=True, default=_canonical)
+        return int(hashlib.sha256(canonical.encode()).hexdigest()[:13], 16)  # 52 bits, like the default
 
     def __post_init__(self) -> None:
         _between("current_value", float(self.current_value), 0, MAX_AMOUNT)
@@ -182,3 +195,14 @@ def _allocation(name: str, allocation: Mapping[str, float | Decimal]) -> None:
         check_allocation(allocation, AssetClass, what=name)
     except AllocationError as error:
         raise ParameterError(name, str(error)) from None
+
+
+def _canonical(value: object) -> object:
+    """JSON for what ``json`` cannot write itself: exact decimals, mappings sorted, dataclasses."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): value[key] for key in sorted(value, key=str)}
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: getattr(value, name) for name in value.__dataclass_fields__}
+    return str(value)
