@@ -134,8 +134,15 @@ async def test_a_wrong_percentage_and_an_unheld_ticker_are_re_asked_then_fall_ba
     assert "42.7%" not in report["content"]
     assert "XLE" not in report["content"]
     assert "## Executive Summary" in report["content"]
-    assert any("reporter section was written by the offline writer" in w for w in job.warnings or [])
+    # The person reads a plain sentence; the audit keeps the technical reason.
+    assert (
+        "The reporter section was written by Alex's offline writer instead: "
+        "the model's answer did not pass Alex's checks (form, and every figure against yours)."
+        in (job.warnings or [])
+    )
+    assert not any("Exceeded maximum" in w or "re-asking" in w for w in job.warnings or [])
     row = (await _audit(database, job.id))["reporter"]
+    assert "no valid output after re-asking" in str(row.output_summary.get("fallback"))
     assert row.outcome == "fell_back"
     assert row.requests == settings.model_output_retries + 1
     grounding = [g["detail"] for g in row.guardrails if g["check"] == "grounding"]

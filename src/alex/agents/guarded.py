@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, Protocol, TypeGuard, TypeVar
+from typing import Any, Final, Generic, Literal, Protocol, TypeGuard, TypeVar
 
 from pydantic_ai import Agent, RunContext, capture_run_messages
 from pydantic_ai.exceptions import ModelAPIError, RunTimedOut, UnexpectedModelBehavior, UsageLimitExceeded
@@ -107,12 +107,26 @@ class AgentCall:
 
 @dataclass(slots=True)
 class Guarded(Generic[OutputT]):
-    """A run's result: the output, or ``None`` with the reason to fall back."""
+    """A run's result: the output, or ``None`` with the reason to fall back (technical, for the
+    audit) and the same said plainly (for the person reading the analysis)."""
 
     output: OutputT | None
     reason: str | None
     outcome: Outcome
     events: list[GuardrailEvent] = field(default_factory=list)
+    plain_reason: str | None = None
+
+
+# What a person reads when a section fell back, by the check that failed; the audit row keeps the
+# technical reason ("no valid output after re-asking: Exceeded maximum output retries (2)").
+PLAIN_REASONS: Final = {
+    "budget": "this analysis had used up its AI budget",
+    "usage": "the model needed more than one section may use",
+    "transport": "the model could not be reached",
+    "schema": "the model's answer did not pass Alex's checks (form, and every figure against yours)",
+    "deadline": "the model did not answer in time",
+    "error": "the model run failed",
+}
 
 
 def input_hash(instructions: str, user_prompt: str) -> str:
@@ -193,7 +207,9 @@ async def run_guarded(
         events=events,
         trace_id=trace_id,
     )
-    return Guarded(output=output, reason=reason, outcome=outcome, events=events)
+    fell_back_by = next((event.check for event in events if event.outcome == "fell_back"), "error")
+    plain = None if output is not None else PLAIN_REASONS.get(fell_back_by, PLAIN_REASONS["error"])
+    return Guarded(output=output, reason=reason, outcome=outcome, events=events, plain_reason=plain)
 
 
 async def record_offline(

@@ -205,7 +205,9 @@ class Team:
             guardrails=[event.as_dict() for event in run.events],
         )
         if run.output is None:
-            warnings.append(f"The {section} section was written by the offline writer instead: {run.reason}.")
+            warnings.append(
+                f"The {section} section was written by Alex's offline writer instead: {run.plain_reason}."
+            )
             return SectionResult(
                 _marked(OFFLINE_WRITERS.section(section, facts), section), written_by, warnings
             )
