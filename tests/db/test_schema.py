@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from sqlalchemy import make_url
 
 from alex.db import migrate
+from alex.db.engine import libpq_url
 from alex.db.models import Base
 
 
 def _dsn(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_url(database_url)
 
 
 @pytest.fixture

@@ -21,11 +21,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import make_url
-
 from alex.db import demo, job_queue, migrate, users
 from alex.db.embedded import start_embedded
-from alex.db.engine import Database, run_with_session
+from alex.db.engine import Database, libpq_url, run_with_session
 from alex.db.seed import seed_catalogue
 
 ALEX = [sys.executable, "-m", "alex"]
@@ -34,7 +32,7 @@ T = TypeVar("T")
 
 def dsn(database_url: str) -> str:
     """The libpq form of a SQLAlchemy URL (psycopg connects with it directly)."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_url(database_url)
 
 
 def alex_env(data_dir: Path, database_url: str, **settings: str) -> dict[str, str]:

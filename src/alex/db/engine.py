@@ -27,6 +27,11 @@ def normalise_url(url: str) -> str:
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
+def libpq_url(url: str) -> str:
+    """The same database as a plain ``postgresql://`` URL, for psycopg used directly (LISTEN, admin)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def resolve_database_url(settings: Settings) -> str:
     """The configured database, or the embedded server (started here when needed)."""
     if settings.database_url is not None:

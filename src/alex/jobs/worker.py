@@ -20,10 +20,9 @@ from typing import Any
 
 import psycopg
 import structlog
-from sqlalchemy import make_url
 
 from alex.db import job_events, job_queue
-from alex.db.engine import Database
+from alex.db.engine import Database, libpq_url
 from alex.db.job_queue import Claim
 from alex.failures import PermanentError, backoff_seconds, describe, is_transient
 from alex.observability.logging import get_logger
@@ -219,7 +218,7 @@ class Worker:
 
     async def _listen(self) -> None:
         """Wake on NOTIFY; reconnect after the database restarts (polling covers the gap)."""
-        dsn = make_url(self.database.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        dsn = libpq_url(self.database.url)
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as connection:
