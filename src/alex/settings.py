@@ -42,6 +42,10 @@ def parse_rate(value: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+OutputMode = Literal["auto", "tool", "native", "prompted"]
+"""How a model returns structured output (see ``alex.agents.llm.output_mode``)."""
+
+
 class UnsafeConfigurationError(RuntimeError):
     """The configuration is not fit for production; the message lists every problem."""
 
@@ -147,6 +151,12 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=3, ge=1, le=20)
     job_retry_base_seconds: float = Field(default=2.0, ge=0, le=600)
     job_step_timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
+    job_model_seconds: float = Field(
+        default=150.0,
+        gt=0,
+        le=36_000,
+        description="the longest one analysis waits for models in all; what is left then is written offline",
+    )
     max_unfinished_jobs_per_user: int = Field(default=3, ge=1, le=1000)
     retirement_paths: int = Field(default=10_000, ge=100, le=100_000)
     polygon_api_key: SecretStr | None = Field(
@@ -169,10 +179,33 @@ class Settings(BaseSettings):
         default=None, description="the OpenAI-compatible server's URL (Ollama: http://127.0.0.1:11434/v1)"
     )
     model_api_key: SecretStr | None = Field(default=None, description="the OpenAI-compatible server's key")
-    model_output_mode: Literal["auto", "tool", "prompted"] = Field(
+    model_output_mode: OutputMode = Field(
         default="auto",
-        description="how models return structured output: tool calls, or JSON asked for in the prompt "
-        "(for models that cannot call tools); auto = prompted for openai-compatible, else tool",
+        description="how models return structured output: tool calls, native JSON-schema output "
+        "(response_format), or JSON asked for in the prompt; auto = native for openai-compatible, else tool",
+    )
+    model_output_modes: dict[str, OutputMode] = Field(
+        default_factory=dict,
+        description='per model name, e.g. {"openai-compatible:smollm2": "prompted"}; overrides the above',
+    )
+    model_context_windows: dict[str, Annotated[int, Field(ge=512)]] = Field(
+        default_factory=dict,
+        description='context window in tokens per model name, e.g. {"openai-compatible:llama3.2": 16384}; '
+        "default from a table of known models (8,192 for unknown openai-compatible models)",
+    )
+    model_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="requests one worker sends a model endpoint at once; default 1 for openai-compatible "
+        "(a local server answers one request at a time), 8 for hosted providers",
+    )
+    model_breaker_failures: int = Field(
+        default=2,
+        ge=1,
+        le=100,
+        description="consecutive failed runs of a model in one analysis after which the rest is written "
+        "offline; the next analysis tries the model again",
     )
     model_timeout_seconds: float = Field(
         default=60.0, gt=0, le=600, description="one model call (streamed: each wait for the next chunk)"

@@ -18,6 +18,7 @@ from alex.analysis.workflow import AnalysisWorkflow
 from alex.analysis.writer_sets import OFFLINE_WRITERS, SectionResult, WriterSet
 from alex.db import job_events, job_queue, positions
 from alex.db.engine import Database
+from alex.deadlines import Deadline
 from alex.domain.charts.validation import validate_charts
 from alex.market.prices import CataloguePrices, PriceQuote, PriceResult
 from alex.settings import Settings
@@ -104,10 +105,12 @@ class _FaultyTeam(Team):
         self.section = section
         self.fault = fault
 
-    async def write(self, section: str, facts: AnalysisFacts, job: JobContext) -> SectionResult:
+    async def write(
+        self, section: str, facts: AnalysisFacts, job: JobContext, *, deadline: Deadline
+    ) -> SectionResult:
         if section == self.section:
             return await self.fault()
-        return await super().write(section, facts, job)
+        return await super().write(section, facts, job, deadline=deadline)
 
 
 async def _raise() -> SectionResult:
@@ -157,7 +160,7 @@ async def test_a_section_whose_fallback_fails_too_is_recorded_and_the_rest_compl
     assert any("charter section could not be written" in warning for warning in job.warnings)
 
 
-async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
+async def test_a_writer_that_hangs_past_its_step_timeout_falls_back_and_the_job_completes(
     database: Database, settings: Settings
 ) -> None:
     job_id = await demo_job(database)
@@ -165,10 +168,11 @@ async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
 
     async def hanging() -> SectionResult:
         calls.append(1)
-        await asyncio.Event().wait()  # a stuck call: only the step timeout ends it
+        await asyncio.Event().wait()  # a stuck call that ignores its deadline: only the step timeout ends it
         raise AssertionError("unreachable")
 
-    quick = settings.model_copy(update={"job_step_timeout_seconds": 0.3})
+    # Long enough for the other steps on a slow machine; the hanging writer alone reaches it.
+    quick = settings.model_copy(update={"job_step_timeout_seconds": 3.0, "retirement_paths": 200})
     job = await run_to_end(
         database,
         AnalysisWorkflow(
@@ -176,14 +180,14 @@ async def test_a_writer_that_hangs_times_out_is_retried_then_dead_lettered(
         ),
         job_id,
     )
-    assert len(calls) == 3  # one per attempt
-    assert job.status == "failed"
-    assert job.dead_lettered_at is not None
-    assert job.error_message is not None
-    assert job.error_message.startswith("gave up after 3 attempts")
-    assert "retirement step took longer" in job.error_message
+    assert len(calls) == 1  # no retry of the whole job for a model step
+    assert job.status == "completed"
+    assert job.retirement_payload is not None
+    assert job.retirement_payload["fallback"] is True
+    assert job.warnings is not None
+    assert any("retirement step took longer" in warning for warning in job.warnings)
     kinds = [e.kind for e in await job_events.since(database, job_id=job_id, after_id=0)]
-    assert kinds.count("job_retrying") == 2
+    assert "job_retrying" not in kinds
 
 
 async def test_analytics_failure_fails_the_job_at_once(database: Database, settings: Settings) -> None:

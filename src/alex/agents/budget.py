@@ -5,17 +5,28 @@ job has left, and charges what it used when it ends, failed runs included. Once 
 is spent the remaining sections are written offline, flagged: a runaway model costs at most one
 budget per job (OWASP LLM10, unbounded consumption). The writers run concurrently and each sees
 what was left when it started, so a job can overshoot by at most its concurrent runs' own caps.
+
+Most local servers report no token counts when streaming. Their runs are charged an estimate
+from the text instead (``estimated_usage``), marked as estimated in the audit row, so the budget
+still limits them.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Final
 
 from pydantic_ai import UsageLimits
+from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, ToolCallPart
 from pydantic_ai.usage import RunUsage
 
 from alex.settings import Settings
+
+CHARS_PER_TOKEN: Final = 4
+"""The usual rule of thumb for English text with GPT-style tokenizers: an estimate, not a count."""
 
 
 @dataclass(slots=True)
@@ -59,3 +70,28 @@ class JobBudget:
         self.used_tokens += usage.input_tokens + usage.output_tokens
         if usage.cost is not None:
             self.used_cost_usd += usage.cost
+
+
+def estimated_usage(usage: RunUsage, messages: Sequence[ModelMessage]) -> tuple[int, int] | None:
+    """(input, output) tokens estimated from the conversation's text, when the server sent requests'
+    answers but counted no tokens; ``None`` when it counted them (or nothing was asked).
+
+    Input is every request's text as sent (instructions and the conversation so far, as each
+    request re-sends it); output is every answer's text and tool-call arguments.
+    """
+    if usage.requests == 0 or usage.input_tokens or usage.output_tokens:
+        return None
+    sent = received = history = 0
+    for message in messages:
+        if isinstance(message, ModelRequest):
+            history += sum(len(str(getattr(part, "content", ""))) for part in message.parts)
+            sent += len(message.instructions or "") + history
+        elif isinstance(message, ModelResponse):
+            size = sum(
+                len(part.content) if isinstance(part, TextPart) else len(part.args_as_json_str())
+                for part in message.parts
+                if isinstance(part, TextPart | ToolCallPart)
+            )
+            received += size
+            history += size
+    return math.ceil(sent / CHARS_PER_TOKEN), math.ceil(received / CHARS_PER_TOKEN)

@@ -15,7 +15,7 @@ from pydantic_ai import Agent, ModelRetry, RunContext
 
 from alex.agents.checks import WriterDeps, require_grounded
 from alex.agents.guarded import GuardrailEvent
-from alex.agents.llm import new_agent
+from alex.agents.llm import OutputMode, new_agent
 from alex.agents.prompts import load
 from alex.analysis.facts import AnalysisFacts
 from alex.analysis.payloads import ChartsOutput, ChartSpec, ChartType
@@ -72,13 +72,13 @@ def menu(facts: AnalysisFacts) -> list[dict[str, Any]]:
     ]
 
 
-def build(*, prompted: bool, output_retries: int) -> Agent[WriterDeps, ChartPlan]:
+def build(*, mode: OutputMode, output_retries: int) -> Agent[WriterDeps, ChartPlan]:
     agent = new_agent(
         ChartPlan,
         WriterDeps,
         name="charter",
         instructions=load("charter").text,
-        prompted=prompted,
+        mode=mode,
         output_retries=output_retries,
     )
 

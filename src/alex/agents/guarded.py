@@ -2,15 +2,26 @@
 
 Every model-backed agent (tagger, reporter, charter, retirement writer) runs through
 ``run_guarded``. The agent's own output validators re-ask (``ModelRetry``) when an output is
-ungrounded or malformed; this module bounds the run (per-run ``UsageLimits`` within the job's
-budget, an overall deadline), turns every way a run can fail into a recorded reason instead of an
-exception, and writes the audit row: model, prompt version, input hash, outcome (passed /
-re-asked / fell back and why), tokens, estimated cost, duration and trace id. The caller decides
-what falling back means (the offline writer's section, or leaving an instrument unclassified).
+ungrounded or malformed; this module bounds the run and turns every way it can end without an
+answer into a recorded reason instead of an exception:
+
+* before any request: the job's budget is spent, the job's circuit breaker is open for this
+  model, or the prompt cannot fit the model's context window (``skip``);
+* waiting for a slot of the model's endpoint until the run's deadline;
+* the run itself: per-run ``UsageLimits`` within the job's budget, the deadline (streamed: a
+  cancelled stream closes its connection, so the server stops generating), transport errors,
+  answers that never passed the checks;
+* the job being cancelled under it.
+
+Each of those writes the audit row: model, prompt version, input hash, outcome (passed /
+re-asked / fell back and why), tokens (estimated from the text, and marked so, when the server
+reports none), estimated cost, duration and trace id. The caller decides what falling back means
+(the offline writer's section, or leaving an instrument unclassified).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 import uuid
@@ -36,11 +47,13 @@ from pydantic_ai.models import Model
 from pydantic_ai.settings import ModelSettings
 from pydantic_ai.usage import RunUsage
 
-from alex.agents.budget import JobBudget
+from alex.agents.breaker import Breaker
+from alex.agents.budget import JobBudget, estimated_usage
 from alex.agents.llm import RetryingModel, RetryPolicy
 from alex.agents.prompts import Prompt
 from alex.db import ai_decisions
 from alex.db.engine import Database
+from alex.deadlines import Deadline
 from alex.observability.logging import get_logger
 from alex.observability.tracing import agent_span, trace_id_of
 from alex.settings import OFFLINE_MODEL
@@ -60,9 +73,10 @@ class GuardrailEvent:
     """One guardrail's verdict on a run, as stored in the audit row."""
 
     check: str
-    """input, schema, grounding, sections, size, usage, budget, transport, deadline, error"""
+    """input, schema, grounding, sections, size, usage, budget, breaker, context, transport, deadline,
+    cancelled, error"""
     outcome: str
-    """neutralised, re_asked, truncated, fell_back"""
+    """neutralised, re_asked, truncated, retried, estimated, fell_back"""
     detail: str
 
     def as_dict(self) -> dict[str, str]:
@@ -87,6 +101,7 @@ class JobContext:
     attempt: int
     database: Database
     budget: JobBudget
+    breaker: Breaker
     known_tickers: frozenset[str] = frozenset()
 
 
@@ -100,9 +115,16 @@ class AgentCall:
     prompt: Prompt
     retry: RetryPolicy
     settings: ModelSettings
-    """Per request: the SDK's own retries off (``RetryingModel`` retries), the per-call timeout."""
-    deadline_seconds: float
+    """Per request: the SDK's own retries off (``RetryingModel`` retries), the per-call timeout, the
+    answer's bound (lowered to what the context window leaves)."""
+    deadline: Deadline
+    """The whole run, waiting for a slot included; each call's timeout is within it."""
+    slots: asyncio.Semaphore
+    """The model endpoint's slots (``alex.agents.endpoints``)."""
+    stream: bool = True
     subject: str | None = None
+    skip: str | None = None
+    """Why the run must not start (its prompt cannot fit the context window), decided by the caller."""
 
 
 @dataclass(slots=True)
@@ -121,10 +143,13 @@ class Guarded(Generic[OutputT]):
 # technical reason ("no valid output after re-asking: Exceeded maximum output retries (2)").
 PLAIN_REASONS: Final = {
     "budget": "this analysis had used up its AI budget",
+    "breaker": "the model had failed repeatedly earlier in this analysis, so it was not asked again",
+    "context": "the model's context window is too small for this section",
     "usage": "the model needed more than one section may use",
     "transport": "the model could not be reached",
     "schema": "the model's answer did not pass Alex's checks (form, and every figure against yours)",
     "deadline": "the model did not answer in time",
+    "cancelled": "the analysis stopped before the model answered",
     "error": "the model run failed",
 }
 
@@ -147,69 +172,174 @@ async def run_guarded(
 ) -> Guarded[OutputT]:
     """Run one agent within its limits and record it; never raises for a model's misbehaviour.
 
-    With ``progress``, responses are streamed: the per-call timeout then bounds each wait for the
-    next chunk instead of the whole answer (a slow local model writing steadily is not cut off),
-    and ``progress`` hears how much has been written every ``PROGRESS_EVERY`` characters.
+    Streamed (``call.stream``), the per-call timeout bounds each wait for the next chunk instead of
+    the whole answer (a slow local model writing steadily is not cut off; the run's deadline still
+    is the bound), and ``progress`` hears how much has been written every ``PROGRESS_EVERY``
+    characters. Cancelled from outside, the run still writes its audit row, then lets the
+    cancellation through.
     """
     deps.events.extend(input_events)
     usage = RunUsage()
     started = time.perf_counter()
     output: OutputT | None = None
     reason: str | None = None
-    model = RetryingModel(call.model, call.retry)
+    asked = estimated = False
+    messages: list[ModelMessage] = []
+    model = RetryingModel(call.model, call.retry, deadline=call.deadline)
     with agent_span(call.name, job_id=str(job.job_id), subject=call.subject) as span:
         trace_id = trace_id_of(span)
-        if (spent := job.budget.exhausted()) is not None:
-            reason = spent
-            deps.events.append(GuardrailEvent("budget", "fell_back", spent))
-            messages: list[ModelMessage] = []
-        else:
-            with capture_run_messages() as messages:
+
+        async def record() -> Guarded[OutputT]:
+            events = [
+                *deps.events,
+                *_schema_reasks(messages),
+                *_accounting(usage, model, estimated=estimated),
+            ]
+            reasked = any(True for _ in _reasks(messages))
+            outcome: Outcome = "fell_back" if output is None else ("re_asked" if reasked else "passed")
+            summary, rationale = summarise(output) if output is not None else ({"fallback": reason}, None)
+            await _record(
+                job,
+                agent=call.name,
+                subject=call.subject,
+                model=call.model_name,
+                prompt_version=call.prompt.version,
+                outcome=outcome,
+                digest=input_hash(call.prompt.text, user_prompt),
+                summary=summary,
+                rationale=rationale,
+                usage=usage,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                events=events,
+                trace_id=trace_id,
+            )
+            fell_back_by = next((event.check for event in events if event.outcome == "fell_back"), "error")
+            plain = None if output is not None else PLAIN_REASONS.get(fell_back_by, PLAIN_REASONS["error"])
+            return Guarded(output=output, reason=reason, outcome=outcome, events=events, plain_reason=plain)
+
+        def fall_back(check: str, why: str) -> None:
+            nonlocal reason
+            reason = why
+            deps.events.append(GuardrailEvent(check, "fell_back", why))
+
+        try:
+            refusal = _refusal(call, job)
+            if refusal is not None:
+                fall_back(*refusal)
+            elif not await _take_slot(call):
+                fall_back(
+                    "deadline",
+                    f"no slot of the model within the run's deadline ({_waited(started):g} s waited)",
+                )
+            else:
                 try:
-                    result = await agent.run(
-                        user_prompt,
-                        deps=deps,
-                        model=model,
-                        model_settings=call.settings,
-                        usage_limits=job.budget.limits(),
-                        usage=usage,
-                        timeout=call.deadline_seconds,
-                        event_stream_handler=None if progress is None else _reporter(progress),
-                    )
-                    output = result.output
-                except Exception as exc:  # every failure becomes a recorded, flagged fallback
-                    reason, check = _failure(exc, call)
-                    deps.events.append(GuardrailEvent(check, "fell_back", reason))
-                    log.warning("agent_fell_back", agent=call.name, reason=reason, error=type(exc).__name__)
-            job.budget.charge(usage)
-    events = [*deps.events, *_schema_reasks(messages)]
+                    # The breaker may have opened while this run waited for the slot.
+                    if (opened := job.breaker.refusal(call.model_name)) is not None:
+                        fall_back("breaker", opened)
+                    else:
+                        asked = True
+                        with capture_run_messages() as messages:
+                            try:
+                                result = await agent.run(
+                                    user_prompt,
+                                    deps=deps,
+                                    model=model,
+                                    model_settings=call.settings,
+                                    usage_limits=job.budget.limits(),
+                                    usage=usage,
+                                    timeout=max(call.deadline.remaining(), 0.001),
+                                    event_stream_handler=_reporter(progress) if call.stream else None,
+                                )
+                                output = result.output
+                            except Exception as exc:  # every failure becomes a recorded, flagged fallback
+                                why, check = _failure(exc, call)
+                                fall_back(check, why)
+                                log.warning(
+                                    "agent_fell_back",
+                                    agent=call.name,
+                                    reason=reason,
+                                    error=type(exc).__name__,
+                                )
+                finally:
+                    call.slots.release()
+        except asyncio.CancelledError:
+            fall_back("cancelled", f"cancelled after {_waited(started):g} s (the analysis stopped waiting)")
+            estimated = _settle(job, call, usage, messages, asked=asked, passed=False)
+            # The row must outlive the cancellation that interrupted the run.
+            await asyncio.shield(record())
+            raise
+        estimated = _settle(job, call, usage, messages, asked=asked, passed=output is not None)
+        return await record()
+
+
+def _refusal(call: AgentCall, job: JobContext) -> tuple[str, str] | None:
+    """Why the run must not start at all: (check, reason), or ``None``."""
+    if (spent := job.budget.exhausted()) is not None:
+        return "budget", spent
+    if (opened := job.breaker.refusal(call.model_name)) is not None:
+        return "breaker", opened
+    if call.skip is not None:
+        return "context", call.skip
+    if call.deadline.expired:
+        return "deadline", "no time left in this step for the model"
+    return None
+
+
+async def _take_slot(call: AgentCall) -> bool:
+    """Wait for a slot of the model's endpoint until the deadline; ``True`` when one was taken."""
+    try:
+        async with asyncio.timeout(call.deadline.remaining()):
+            await call.slots.acquire()
+    except TimeoutError:
+        return False
+    return True
+
+
+def _settle(
+    job: JobContext,
+    call: AgentCall,
+    usage: RunUsage,
+    messages: Sequence[ModelMessage],
+    *,
+    asked: bool,
+    passed: bool,
+) -> bool:
+    """Charge the job's budget and, when the model was asked, tell the breaker how it went.
+
+    A server that reports no token counts (most local ones, when streaming) is charged an estimate
+    from the text; returns whether the counts are estimated.
+    """
+    estimate = estimated_usage(usage, messages)
+    if estimate is not None:
+        usage.input_tokens, usage.output_tokens = estimate
+    job.budget.charge(usage)
+    if asked:
+        job.breaker.record(call.model_name, passed=passed)
+    return estimate is not None
+
+
+def _accounting(usage: RunUsage, model: RetryingModel, *, estimated: bool) -> list[GuardrailEvent]:
+    events: list[GuardrailEvent] = []
     if model.attempts_made > max(usage.requests, 1):
         events.append(
             GuardrailEvent(
                 "transport", "retried", f"{model.attempts_made} calls for {usage.requests} requests"
             )
         )
-    reasked = any(True for _ in _reasks(messages))
-    outcome: Outcome = "fell_back" if output is None else ("re_asked" if reasked else "passed")
-    summary, rationale = summarise(output) if output is not None else ({"fallback": reason}, None)
-    await _record(
-        job,
-        agent=call.name,
-        subject=call.subject,
-        model=call.model_name,
-        prompt_version=call.prompt.version,
-        outcome=outcome,
-        digest=input_hash(call.prompt.text, user_prompt),
-        summary=summary,
-        rationale=rationale,
-        usage=usage,
-        duration_ms=(time.perf_counter() - started) * 1000,
-        events=events,
-        trace_id=trace_id,
-    )
-    fell_back_by = next((event.check for event in events if event.outcome == "fell_back"), "error")
-    plain = None if output is not None else PLAIN_REASONS.get(fell_back_by, PLAIN_REASONS["error"])
-    return Guarded(output=output, reason=reason, outcome=outcome, events=events, plain_reason=plain)
+    if estimated:
+        events.append(
+            GuardrailEvent(
+                "usage",
+                "estimated",
+                f"the server reported no token counts: about {usage.input_tokens:,} in and "
+                f"{usage.output_tokens:,} out, estimated from the text",
+            )
+        )
+    return events
+
+
+def _waited(started: float) -> float:
+    return round(time.perf_counter() - started, 1)
 
 
 async def record_offline(
@@ -276,8 +406,9 @@ async def _record(
 
 
 def _reporter(
-    progress: Progress,
+    progress: Progress | None,
 ) -> Callable[[RunContext[Any], AsyncIterable[AgentStreamEvent]], Awaitable[None]]:
+    """The stream's handler: reads every event (a streamed run needs one) and reports progress."""
     written = 0
 
     async def handle(ctx: RunContext[Any], stream: AsyncIterable[AgentStreamEvent]) -> None:
@@ -293,7 +424,7 @@ def _reporter(
             else:
                 continue
             before, written = written, written + size
-            if written // PROGRESS_EVERY > before // PROGRESS_EVERY:
+            if progress is not None and written // PROGRESS_EVERY > before // PROGRESS_EVERY:
                 await progress(written)
 
     return handle
@@ -311,7 +442,7 @@ def _failure(exc: Exception, call: AgentCall) -> tuple[str, str]:
     if isinstance(exc, UnexpectedModelBehavior):
         return f"no valid output after re-asking: {exc.message}", "schema"
     if isinstance(exc, TimeoutError | RunTimedOut):
-        return f"no answer within {call.deadline_seconds:g} s", "deadline"
+        return "no answer before the run's deadline", "deadline"
     return f"the run failed ({type(exc).__name__})", "error"
 
 

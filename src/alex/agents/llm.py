@@ -19,7 +19,7 @@ import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from pydantic_ai import Agent, RunContext
 from pydantic_ai.exceptions import ModelAPIError, ModelTimeoutError, UserError
@@ -27,7 +27,7 @@ from pydantic_ai.messages import ModelMessage, ModelResponse
 from pydantic_ai.models import Model, ModelRequestParameters, StreamedResponse, infer_model
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.models.wrapper import WrapperModel
-from pydantic_ai.output import OutputSpec, PromptedOutput, ToolOutput
+from pydantic_ai.output import NativeOutput, OutputSpec, PromptedOutput, ToolOutput
 from pydantic_ai.profiles import merge_profile
 from pydantic_ai.profiles.openai import OpenAIModelProfile
 from pydantic_ai.providers import infer_provider_class
@@ -36,6 +36,7 @@ from pydantic_ai.settings import ModelSettings
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from alex.db.models import AgentName
+from alex.deadlines import Deadline
 from alex.failures import backoff_seconds, is_transient
 from alex.settings import OFFLINE_MODEL, Settings
 
@@ -79,13 +80,20 @@ class RetryPolicy:
 class RetryingModel(WrapperModel):
     """Retries transient failures of the wrapped model and times out each attempt.
 
-    One per agent run: ``attempts_made`` counts that run's calls, for the audit trail.
+    One per agent run: ``attempts_made`` counts that run's calls, for the audit trail. Each
+    attempt's timeout is the policy's, or what is left of the run's ``deadline`` if that is less.
     """
 
-    def __init__(self, wrapped: Model, policy: RetryPolicy) -> None:
+    def __init__(self, wrapped: Model, policy: RetryPolicy, *, deadline: Deadline | None = None) -> None:
         super().__init__(wrapped)
         self.policy = policy
+        self.deadline = deadline
         self.attempts_made = 0
+
+    def _timeout(self) -> float:
+        if self.deadline is None:
+            return self.policy.timeout_seconds
+        return min(self.policy.timeout_seconds, self.deadline.remaining())
 
     async def request(
         self,
@@ -96,13 +104,12 @@ class RetryingModel(WrapperModel):
         async for attempt in self.policy.retrying():
             with attempt:
                 self.attempts_made += 1
+                timeout = self._timeout()
                 try:
-                    async with asyncio.timeout(self.policy.timeout_seconds):
+                    async with asyncio.timeout(timeout):
                         return await self.wrapped.request(messages, model_settings, model_request_parameters)
                 except TimeoutError:
-                    raise ModelTimeoutError(
-                        self.model_name, f"no answer within {self.policy.timeout_seconds:g} s"
-                    ) from None
+                    raise ModelTimeoutError(self.model_name, f"no answer within {timeout:g} s") from None
         raise AssertionError("unreachable: tenacity re-raises the last failure")  # pragma: no cover
 
     @asynccontextmanager
@@ -121,13 +128,12 @@ class RetryingModel(WrapperModel):
                 opened = self.wrapped.request_stream(
                     messages, model_settings, model_request_parameters, run_context
                 )
+                timeout = self._timeout()
                 try:
-                    async with asyncio.timeout(self.policy.timeout_seconds):
+                    async with asyncio.timeout(timeout):
                         stream = await opened.__aenter__()
                 except TimeoutError:
-                    raise ModelTimeoutError(
-                        self.model_name, f"no stream within {self.policy.timeout_seconds:g} s"
-                    ) from None
+                    raise ModelTimeoutError(self.model_name, f"no stream within {timeout:g} s") from None
         try:
             yield stream
         except BaseException as exc:
@@ -156,11 +162,23 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     )
 
 
-def uses_prompted_output(settings: Settings, model_name: str) -> bool:
-    """JSON asked for in the prompt instead of tool calls: for servers whose models may lack tools."""
-    if settings.model_output_mode == "auto":
-        return model_name.startswith(OPENAI_COMPATIBLE)
-    return settings.model_output_mode == "prompted"
+OutputMode = Literal["tool", "native", "prompted"]
+
+
+def output_mode(settings: Settings, model_name: str) -> OutputMode:
+    """How ``model_name`` returns structured output.
+
+    ``tool``: a call of the ``final_<agent>`` tool, forced by ``tool_choice`` (hosted providers).
+    ``native``: the server's JSON-schema output (``response_format``), which local servers
+    (llama.cpp, Ollama, LM Studio, vLLM) enforce with a grammar, so even a weak model answers in
+    form; the default for openai-compatible servers, many of which ignore ``tool_choice``.
+    ``prompted``: the schema in the prompt and JSON asked for, for a server that supports neither.
+    Set per model (``ALEX_MODEL_OUTPUT_MODES``) or for all (``ALEX_MODEL_OUTPUT_MODE``).
+    """
+    mode = settings.model_output_modes.get(model_name, settings.model_output_mode)
+    if mode == "auto":
+        return "native" if model_name.startswith(OPENAI_COMPATIBLE) else "tool"
+    return mode
 
 
 def build_model(name: str, settings: Settings) -> Model:
@@ -187,10 +205,13 @@ def build_model(name: str, settings: Settings) -> Model:
             api_key=key.get_secret_value() if key is not None else "not-needed",
         )
         # Local servers (llama.cpp, Ollama, LM Studio, vLLM) know the bound as `max_tokens`; some
-        # ignore OpenAI's newer `max_completion_tokens` and would generate without end.
+        # ignore OpenAI's newer `max_completion_tokens` and would generate without end. They take a
+        # JSON schema in `response_format` whatever the model's name.
         profile = merge_profile(
             provider.model_profile(model_id),
-            OpenAIModelProfile(openai_chat_supports_max_completion_tokens=False),
+            OpenAIModelProfile(
+                openai_chat_supports_max_completion_tokens=False, supports_json_schema_output=True
+            ),
         )
         wrapped: Model = OpenAIChatModel(model_id, provider=provider, profile=profile)
     else:
@@ -247,15 +268,20 @@ def new_agent(
     *,
     name: str,
     instructions: str,
-    prompted: bool,
+    mode: OutputMode,
     output_retries: int,
 ) -> Agent[DepsT, OutputT]:
-    """An agent of the team: typed output by tool call (``final_<name>``) or as JSON asked for in the
-    prompt, re-asked up to ``output_retries`` times when it fails validation. No model: each run
-    names its own (``RetryingModel``), so one agent serves every job of the worker."""
-    output: OutputSpec[OutputT] = (
-        PromptedOutput(output_type) if prompted else ToolOutput(output_type, name=f"final_{name}")
-    )
+    """An agent of the team: typed output in ``mode`` (see ``output_mode``), re-asked up to
+    ``output_retries`` times when it fails validation. No model: each run names its own
+    (``RetryingModel``), so one agent serves every job of the worker."""
+    output: OutputSpec[OutputT]
+    if mode == "tool":
+        output = ToolOutput(output_type, name=f"final_{name}")
+    elif mode == "native":
+        # Not strict: OpenAI's strict subset has no maps keyed by a vocabulary (the allocations).
+        output = NativeOutput(output_type, name=name, strict=False)
+    else:
+        output = PromptedOutput(output_type)
     return Agent[DepsT, OutputT](
         output_type=output,
         deps_type=deps_type,

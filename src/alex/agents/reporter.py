@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, RunContext
 
 from alex.agents.checks import WriterDeps, capped, require_grounded, require_sections
-from alex.agents.llm import new_agent
+from alex.agents.llm import OutputMode, new_agent
 from alex.agents.prompts import load
 from alex.analysis.offline.reporter import SECTIONS
 from alex.analysis.payloads import CONTENT_MAX, Recommendation, ReportOutput
@@ -56,17 +56,17 @@ def holding(ctx: RunContext[WriterDeps], symbol: str) -> dict[str, Any]:
     return {"symbol": wanted, "held": False, "note": "the person does not hold this symbol"}
 
 
-def build(*, prompted: bool, output_retries: int) -> Agent[WriterDeps, ReportDraft]:
+def build(*, mode: OutputMode, output_retries: int) -> Agent[WriterDeps, ReportDraft]:
     agent = new_agent(
         ReportDraft,
         WriterDeps,
         name="reporter",
         instructions=instructions(),
-        prompted=prompted,
+        mode=mode,
         output_retries=output_retries,
     )
 
-    if not prompted:  # a model asked for JSON in the prompt may not support tools at all
+    if mode == "tool":  # a model asked for JSON (natively or in the prompt) may not support tools
         agent.tool(holding)
 
     @agent.output_validator

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, RunContext
 
 from alex.agents.checks import WriterDeps, capped, require_grounded
-from alex.agents.llm import new_agent
+from alex.agents.llm import OutputMode, new_agent
 from alex.agents.prompts import load
 from alex.analysis.payloads import CONTENT_MAX, RetirementOutput
 
@@ -25,13 +25,13 @@ class RetirementDraft(BaseModel):
     analysis: str = Field(min_length=100, max_length=4 * CONTENT_MAX, description="markdown")
 
 
-def build(*, prompted: bool, output_retries: int) -> Agent[WriterDeps, RetirementDraft]:
+def build(*, mode: OutputMode, output_retries: int) -> Agent[WriterDeps, RetirementDraft]:
     agent = new_agent(
         RetirementDraft,
         WriterDeps,
         name="retirement",
         instructions=load("retirement").text,
-        prompted=prompted,
+        mode=mode,
         output_retries=output_retries,
     )
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_ai import Agent
 
 from alex.agents.guarded import GuardrailEvent
-from alex.agents.llm import new_agent
+from alex.agents.llm import OutputMode, new_agent
 from alex.agents.prompts import load
 from alex.domain.taxonomy import AllocationError, AssetClass, InstrumentType, Region, Sector, check_allocation
 
@@ -73,13 +73,15 @@ class InstrumentClassificationWithRationale(BaseModel):
         }
 
 
-def build(*, prompted: bool, output_retries: int) -> Agent[TaggerDeps, InstrumentClassificationWithRationale]:
+def build(
+    *, mode: OutputMode, output_retries: int
+) -> Agent[TaggerDeps, InstrumentClassificationWithRationale]:
     return new_agent(
         InstrumentClassificationWithRationale,
         TaggerDeps,
         name="tagger",
         instructions=load("tagger").text,
-        prompted=prompted,
+        mode=mode,
         output_retries=output_retries,
     )
 

@@ -23,8 +23,11 @@ from pydantic_ai import Agent
 from pydantic_ai.models import Model
 
 from alex.agents import briefs, charter, reporter, retirement, tagger
+from alex.agents.breaker import Breaker
 from alex.agents.budget import JobBudget
 from alex.agents.checks import WriterDeps
+from alex.agents.context import Fitted, TooLarge, context_window, fit, schema_chars
+from alex.agents.endpoints import Endpoints
 from alex.agents.guarded import (
     AgentCall,
     Guarded,
@@ -35,7 +38,7 @@ from alex.agents.guarded import (
     record_offline,
     run_guarded,
 )
-from alex.agents.llm import build_model, model_settings, retry_policy, uses_prompted_output
+from alex.agents.llm import build_model, model_settings, output_mode, retry_policy
 from alex.agents.prompts import load
 from alex.analysis.fact_index import Grounder
 from alex.analysis.facts import AnalysisFacts
@@ -50,12 +53,31 @@ from alex.analysis.writer_sets import (
 from alex.db import job_events
 from alex.db.engine import Database
 from alex.db.models import AgentName
+from alex.deadlines import Deadline
 from alex.observability.tracing import configure_tracing
 from alex.settings import OFFLINE_MODEL, Settings
 
 Section = dict[str, Any]
-DEADLINE_SHARE: Final = 0.8
-"""A model run gets this share of the step timeout, so falling back still fits inside the step."""
+TRIM_ORDER: Final[Mapping[str, tuple[str, ...]]] = {
+    # What a writer's facts lose first when the prompt must shrink to fit the context window: the
+    # details the offline parts of the analysis show anyway, before what the text is about.
+    AgentName.REPORTER: (
+        "rebalancing",
+        "retirement_projection.percentiles",
+        "rules",
+        "drift",
+        "positions",
+        "retirement_projection",
+    ),
+    AgentName.RETIREMENT: ("percentiles",),
+}
+_OUTPUTS: Final[Mapping[str, type[Any]]] = {
+    AgentName.TAGGER: tagger.InstrumentClassificationWithRationale,
+    AgentName.REPORTER: reporter.ReportDraft,
+    AgentName.CHARTER: charter.ChartPlan,
+    AgentName.RETIREMENT: retirement.RetirementDraft,
+}
+"""Each agent's output type, whose schema every prompt carries (as a tool, a response format, or text)."""
 _WARNINGS: Final = {
     "neutralised": "Text that looked like an instruction to the AI was withheld from it ({detail}).",
     "truncated": "The {agent} section was shortened to fit its length limit.",
@@ -69,6 +91,8 @@ class _Seat:
     model_name: str
     model: Model | None
     agent: Agent[Any, Any] | None
+    fixed_chars: int = 0
+    """Instructions and output schema: the part of every prompt that cannot be trimmed."""
 
 
 class Team:
@@ -94,13 +118,14 @@ class Team:
                 None
                 if model is None
                 else builders[agent](
-                    prompted=uses_prompted_output(settings, name),
-                    output_retries=settings.model_output_retries,
+                    mode=output_mode(settings, name), output_retries=settings.model_output_retries
                 )
             )
-            self._seats[agent] = _Seat(model_name=name, model=model, agent=built)
+            fixed = 0 if built is None else len(load(agent).text) + schema_chars(_OUTPUTS[agent])
+            self._seats[agent] = _Seat(model_name=name, model=model, agent=built, fixed_chars=fixed)
         if any(seat.model is not None for seat in self._seats.values()):
             configure_tracing()  # spans, and trace ids in the audit trail
+        self.endpoints = Endpoints(settings)
         self._entered: dict[int, Model] = {}
 
     async def _ready(self, model: Model) -> None:
@@ -138,48 +163,89 @@ class Team:
             attempt=attempt,
             database=database,
             budget=JobBudget.from_settings(self.settings),
+            breaker=Breaker(self.settings.model_breaker_failures),
             known_tickers=known_tickers,
         )
         return BoundTeam(self, job)
 
-    async def _call(self, agent: str, *, subject: str | None = None) -> AgentCall:
+    def _fitted(
+        self, agent: str, tag: str, data: Any, task: str
+    ) -> tuple[Fitted | TooLarge, list[GuardrailEvent]]:
+        """The agent's prompt, trimmed to fit its model's context window, and the input guardrail's
+        verdicts on the strings in it."""
+        seat = self._seats[agent]
+        events: list[GuardrailEvent] = []
+
+        def render(payload: Any) -> str:
+            prompt, found = briefs.render(tag, payload, task=task)
+            events[:] = found
+            return prompt
+
+        fitted = fit(
+            agent=agent,
+            payload=data,
+            render=render,
+            fixed_chars=seat.fixed_chars,
+            window=context_window(self.settings, seat.model_name),
+            max_tokens=self.settings.max_tokens_for(agent),
+            drop=TRIM_ORDER.get(agent, ()),
+        )
+        if isinstance(fitted, Fitted) and fitted.omitted:
+            events.append(
+                GuardrailEvent("context", "truncated", "left out to fit: " + ", ".join(fitted.omitted))
+            )
+        return fitted, events
+
+    async def _call(
+        self, agent: str, fitted: Fitted | TooLarge, *, deadline: Deadline, subject: str | None = None
+    ) -> AgentCall:
         seat = self._seats[agent]
         assert seat.model is not None
         await self._ready(seat.model)
+        settings = model_settings(self.settings, agent)
+        if isinstance(fitted, Fitted):
+            settings["max_tokens"] = fitted.max_tokens
         return AgentCall(
             name=agent,
             model_name=seat.model_name,
             model=seat.model,
             prompt=load(agent),
             retry=retry_policy(self.settings),
-            settings=model_settings(self.settings, agent),
-            deadline_seconds=self.settings.job_step_timeout_seconds * DEADLINE_SHARE,
+            settings=settings,
+            deadline=deadline,
+            slots=self.endpoints.slots(seat.model_name),
+            stream=self.settings.model_stream,
             subject=subject,
+            skip=fitted.reason if isinstance(fitted, TooLarge) else None,
         )
 
     async def classify(
-        self, symbol: str, name: str, job: JobContext
+        self, symbol: str, name: str, job: JobContext, *, deadline: Deadline
     ) -> Guarded[tagger.InstrumentClassificationWithRationale]:
         seat = self._seats[AgentName.TAGGER]
         assert seat.agent is not None, "classify needs a tagger model"
-        prompt, events = briefs.render("instrument", {"symbol": symbol, "name": name}, task=tagger.TASK)
+        fitted, events = self._fitted(
+            AgentName.TAGGER, "instrument", {"symbol": symbol, "name": name}, tagger.TASK
+        )
         return await run_guarded(
             seat.agent,
-            await self._call(AgentName.TAGGER, subject=symbol),
+            await self._call(AgentName.TAGGER, fitted, deadline=deadline, subject=symbol),
             job=job,
-            user_prompt=prompt,
+            user_prompt=fitted.prompt if isinstance(fitted, Fitted) else "",
             deps=tagger.TaggerDeps(symbol=symbol),
             summarise=tagger.summarise,
             input_events=events,
         )
 
-    async def write(self, section: str, facts: AnalysisFacts, job: JobContext) -> SectionResult:
+    async def write(
+        self, section: str, facts: AnalysisFacts, job: JobContext, *, deadline: Deadline
+    ) -> SectionResult:
         """One of ``reporter``, ``charter``, ``retirement``: the payload section and its warnings."""
         seat = self._seats[section]
         if seat.agent is None:
             return await self._offline(section, facts, job)
         tag, data, task, summarise = _brief(section, facts)
-        prompt, events = briefs.render(tag, data, task=task)
+        fitted, events = self._fitted(section, tag, data, task)
         deps = WriterDeps(
             facts=facts,
             grounder=Grounder.for_facts(facts, known_tickers=job.known_tickers),
@@ -187,13 +253,13 @@ class Team:
         )
         run = await run_guarded(
             seat.agent,
-            await self._call(section),
+            await self._call(section, fitted, deadline=deadline),
             job=job,
-            user_prompt=prompt,
+            user_prompt=fitted.prompt if isinstance(fitted, Fitted) else "",
             deps=deps,
             summarise=summarise,
             input_events=events,
-            progress=_progress(section, job) if self.settings.model_stream else None,
+            progress=_progress(section, job),
         )
         warnings = _warnings(section, run.events)
         written_by = provenance(
@@ -239,10 +305,10 @@ class BoundTeam:
         self.team = team
         self.job = job
 
-    async def classify(self, symbol: str, name: str) -> Classification | Unclassified:
-        result = await self.team.classify(symbol, name, self.job)
+    async def classify(self, symbol: str, name: str, *, deadline: Deadline) -> Classification | Unclassified:
+        result = await self.team.classify(symbol, name, self.job, deadline=deadline)
         if result.output is None:
-            return Unclassified(reason=result.reason or "no valid classification")
+            return Unclassified(reason=result.plain_reason or "the model gave no valid classification")
         maps = result.output.maps()
         return Classification(
             instrument_type=result.output.instrument_type.value,
@@ -252,8 +318,8 @@ class BoundTeam:
             source=self.team.model_name(AgentName.TAGGER),
         )
 
-    async def write(self, section: str, facts: AnalysisFacts) -> SectionResult:
-        return await self.team.write(section, facts, self.job)
+    async def write(self, section: str, facts: AnalysisFacts, *, deadline: Deadline) -> SectionResult:
+        return await self.team.write(section, facts, self.job, deadline=deadline)
 
 
 Summarise = Callable[[Any], tuple[dict[str, Any], str | None]]

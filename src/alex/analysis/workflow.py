@@ -7,9 +7,16 @@ step emits started/finished events. A step's failure is contained where the prod
 something useful: the team falls back to the offline writer when a model's output fails its
 guardrails; if the team itself fails, the offline writer is tried once more, and if that fails too
 the section is recorded as failed while the rest completes (the job ends completed with warnings).
-Without a snapshot or analytics there is nothing to say, so those fail the job. A step that times
-out is transient: the whole job is retried (writers are idempotent, results are published in one
-fenced write at the end).
+Without a snapshot or analytics there is nothing to say, so those fail the job.
+
+An analysis never fails because of a model. Model time is a budget that nests: the job's
+(``ALEX_JOB_MODEL_SECONDS``), of which the tagger may use ``TAGGER_SHARE``, each model step at
+most ``STEP_SHARE`` of its step timeout, each agent run its step's deadline, each call within
+its run's. What a model has not done by its deadline is done offline: instruments stay
+unclassified (flagged), sections come from the offline writers. Should a model step still reach
+its step timeout, it falls back the same way; only the other steps' timeouts are transient
+failures that retry the whole job (writers are idempotent, results are published in one fenced
+write at the end).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from alex.db import snapshot as snapshots
 from alex.db.engine import Database
 from alex.db.job_queue import Claim
 from alex.db.models import AgentName
+from alex.deadlines import Deadline
 from alex.failures import PermanentError, TransientError, describe
 from alex.jobs.worker import JobResult
 from alex.market.prices import PriceProvider
@@ -50,6 +58,15 @@ PAYLOAD_OF: Final = {
     AgentName.RETIREMENT: "retirement",
 }
 """The writers, run side by side, and the job payload each fills."""
+TAGGER_SHARE: Final = 0.4
+"""Of the job's model time, the most classifying may take: the writers need the rest."""
+STEP_SHARE: Final = 0.8
+"""Of a model step's timeout, the most its model runs may take: falling back fits in the rest."""
+UNCLASSIFIED_LISTED: Final = 5
+
+
+class StepTimedOutError(TransientError):
+    """A step ran past ``ALEX_JOB_STEP_TIMEOUT_SECONDS``."""
 
 
 @dataclass
@@ -58,6 +75,8 @@ class _Run:
     warnings: list[str]
     agents: JobAgents
     provenance: dict[str, Any]
+    model_time: Deadline
+    """The job's model time (``ALEX_JOB_MODEL_SECONDS``), from the start of the run."""
 
 
 class AnalysisWorkflow:
@@ -91,9 +110,18 @@ class AnalysisWorkflow:
             attempt=claim.attempt,
             known_tickers=known,
         )
-        run = _Run(claim=claim, warnings=[], agents=agents, provenance={})
+        run = _Run(
+            claim=claim,
+            warnings=[],
+            agents=agents,
+            provenance={},
+            model_time=Deadline.after(self.settings.job_model_seconds),
+        )
         snapshot = await self._step(run, "snapshot", self._load_snapshot(claim))
-        snapshot = await self._step(run, AgentName.TAGGER, self._tag(run, snapshot))
+        try:
+            snapshot = await self._step(run, AgentName.TAGGER, self._tag(run, snapshot))
+        except StepTimedOutError:  # a backstop: the tagger's own deadline ends it sooner
+            run.warnings.append("Classifying new instruments took too long; the rest stay unclassified.")
         snapshot = await self._step(run, "prices", self._refresh_prices(run, snapshot))
         facts = await self._step(run, "analytics", self._analyse(run, snapshot))
         sections = await asyncio.gather(*(self._write(run, name, facts) for name in PAYLOAD_OF))
@@ -108,7 +136,7 @@ class AnalysisWorkflow:
             result = await asyncio.wait_for(work, timeout=self.settings.job_step_timeout_seconds)
         except TimeoutError:
             await self._event(run, "step_failed", name, f"{name} timed out")
-            raise TransientError(
+            raise StepTimedOutError(
                 f"the {name} step took longer than {self.settings.job_step_timeout_seconds:g} s"
             ) from None
         except Exception as exc:
@@ -159,12 +187,14 @@ class AnalysisWorkflow:
         if not pending or not self.team.tags:
             return snapshot
         slots = asyncio.Semaphore(self.settings.tagger_concurrency)
+        deadline = self._model_deadline(run, share=TAGGER_SHARE)
+        unclassified: dict[str, list[str]] = {}
 
         async def classify(symbol: str, name: str) -> bool:
             async with slots:
-                result = await run.agents.classify(symbol, name)
+                result = await run.agents.classify(symbol, name, deadline=deadline)
             if not isinstance(result, Classification):
-                run.warnings.append(f"{symbol} could not be classified by the model ({result.reason}).")
+                unclassified.setdefault(result.reason, []).append(symbol)
                 return False
             async with self.database.session() as session:
                 # The catalogue write checks the maps once more: every user sees that row.
@@ -181,6 +211,8 @@ class AnalysisWorkflow:
             return True
 
         stored = await asyncio.gather(*(classify(symbol, item.name) for symbol, item in pending))
+        for reason, symbols in unclassified.items():
+            run.warnings.append(f"{_listed(sorted(symbols))} could not be classified by the model: {reason}.")
         if not any(stored):
             return snapshot
         async with self.database.session() as session:
@@ -223,9 +255,17 @@ class AnalysisWorkflow:
         run.warnings[:] = list(facts.warnings)
         return facts
 
+    def _model_deadline(self, run: _Run, *, share: float = 1.0) -> Deadline:
+        """A model step's deadline: within its share of the job's model time and of its timeout."""
+        return run.model_time.share(share).within(self.settings.job_step_timeout_seconds * STEP_SHARE)
+
     async def _write(self, run: _Run, name: AgentName, facts: AnalysisFacts) -> dict[str, Any]:
         try:
-            result = await self._step(run, name, run.agents.write(name, facts))
+            result = await self._step(
+                run, name, run.agents.write(name, facts, deadline=self._model_deadline(run))
+            )
+        except StepTimedOutError as exc:  # a backstop: the run's own deadline ends it sooner
+            run.warnings.append(f"The {name} fell back to the offline writer ({describe(exc)}).")
         except TransientError:
             raise
         except Exception as exc:
@@ -251,3 +291,9 @@ class AnalysisWorkflow:
 
     async def _summarise(self, run: _Run, facts: AnalysisFacts) -> dict[str, Any]:
         return {**summary_section(facts, warnings=run.warnings), "agents": run.provenance}
+
+
+def _listed(symbols: list[str]) -> str:
+    shown = ", ".join(symbols[:UNCLASSIFIED_LISTED])
+    more = len(symbols) - UNCLASSIFIED_LISTED
+    return shown if more <= 0 else f"{shown} and {more} more"

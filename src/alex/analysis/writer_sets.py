@@ -19,6 +19,7 @@ from alex.analysis import payloads
 from alex.analysis.facts import AnalysisFacts
 from alex.analysis.offline import charter, reporter, retirement_writer
 from alex.db.engine import Database
+from alex.deadlines import Deadline
 
 Section = dict[str, Any]
 
@@ -90,14 +91,21 @@ class Classification:
 @dataclass(frozen=True, slots=True)
 class Unclassified:
     reason: str
+    """Why, in plain words ("the model did not answer in time")."""
 
 
 class JobAgents(Protocol):
-    """The team's agents for one job: every run shares its budget and writes its audit rows."""
+    """The team's agents for one job: every run shares its budget and writes its audit rows.
 
-    async def classify(self, symbol: str, name: str) -> Classification | Unclassified: ...
+    Each call ends by ``deadline``: what a model has not done by then is done offline (a section)
+    or left undone and flagged (a classification).
+    """
 
-    async def write(self, section: str, facts: AnalysisFacts) -> SectionResult: ...
+    async def classify(
+        self, symbol: str, name: str, *, deadline: Deadline
+    ) -> Classification | Unclassified: ...
+
+    async def write(self, section: str, facts: AnalysisFacts, *, deadline: Deadline) -> SectionResult: ...
 
 
 class AgentTeam(Protocol):
