@@ -6,6 +6,7 @@ import asyncio
 import http.client
 import itertools
 import json
+import math
 import socket
 from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -32,13 +33,21 @@ from pydantic_ai.settings import ModelSettings
 
 from tests.support.openai_server import (
     Chat,
+    Generation,
     Hang,
+    LocalServer,
     OpenAIServer,
     Raw,
     RecordedRequest,
+    Responder,
     Status,
     ToolCall,
+    count_prompt_tokens,
+    echo_schema,
     error_body,
+    prose,
+    runaway,
+    split_tokens,
 )
 
 API_KEY = "sk-test-key"
@@ -549,3 +558,341 @@ async def test_agent_malformed_json_is_a_model_api_error(server: OpenAIServer) -
             await Agent(model).run("Hi", model_settings=ModelSettings(max_retries=0))
     assert type(caught.value) is ModelAPIError
     assert isinstance(caught.value.__cause__, json.JSONDecodeError)
+
+
+# --- a local model server (llama.cpp, llama-cpp-python, Ollama) ----------------------------------------
+
+SPEED = 0.005
+"""Seconds per token of the simulated local model."""
+
+
+def local_server(local: LocalServer, default: Responder) -> OpenAIServer:
+    return OpenAIServer(model=MODEL, api_key=API_KEY, local=local, default=default)
+
+
+def compact(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_the_servers_tokenizer() -> None:
+    assert split_tokens("The quick brown") == ["The ", "quic", "k br", "own"]
+    assert split_tokens("") == []
+    messages = [{"role": "user", "content": "Grüß dich"}]
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {}}}]
+    assert count_prompt_tokens({"messages": messages}) == math.ceil(len(compact(messages)) / 4)
+    assert count_prompt_tokens({"messages": messages, "tools": tools, "response_format": None}) == math.ceil(
+        (len(compact(messages)) + len(compact(tools))) / 4
+    )
+    with pytest.raises(ValueError, match="non-empty"):
+        Chat(runaway=True)
+    with pytest.raises(ValueError, match="slots"):
+        LocalServer(slots=0)
+
+
+async def test_local_streams_each_token_as_its_own_chunk() -> None:
+    text = "Let me look that up."
+    call = ToolCall("lookup", {"ticker": "VWRL"})
+    reply = Chat(text, tool_calls=[call])
+    with local_server(LocalServer(seconds_per_token=SPEED), lambda _: reply) as server:
+        async with sdk_client(server) as client:
+            stream = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, stream=True)
+            chunks = [chunk async for chunk in stream]
+
+    first, *generated, last = chunks
+    assert first.choices[0].delta.role == "assistant"
+    assert last.choices[0].finish_reason == "tool_calls"
+    content = [c.choices[0].delta.content for c in generated if c.choices[0].delta.content is not None]
+    assert content == split_tokens(text)
+    tool_deltas = [d for c in generated for d in c.choices[0].delta.tool_calls or []]
+    assert [d.function.arguments for d in tool_deltas if d.function] == split_tokens(call.arguments_json())
+    assert len(generated) == len(content) + len(tool_deltas)  # one chunk per token, nothing else
+    assert tool_deltas[0].function is not None
+    assert tool_deltas[0].function.name == "lookup"
+    tokens = len(split_tokens(text)) + len(split_tokens(call.arguments_json()))
+    assert server.generations == [Generation(0, True, tokens, "stop", waited_for_slot=False)]
+
+
+async def test_local_max_tokens_stops_generation_with_length() -> None:
+    text = "The quick brown fox jumps over the lazy dog."
+    with local_server(LocalServer(seconds_per_token=SPEED), prose(text)) as server:
+        async with sdk_client(server) as client:
+            completion = await client.chat.completions.create(
+                model=MODEL, messages=USER_MESSAGE, max_tokens=3
+            )
+            stream = await client.chat.completions.create(
+                model=MODEL, messages=USER_MESSAGE, max_completion_tokens=2, stream=True
+            )
+            chunks = [chunk async for chunk in stream]
+            whole = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE)
+
+    assert completion.choices[0].finish_reason == "length"
+    assert completion.choices[0].message.content == text[:12]
+    assert completion.usage is not None
+    assert completion.usage.completion_tokens == 3
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == text[:8]
+    assert chunks[-1].choices[0].finish_reason == "length"
+    assert whole.choices[0].message.content == text
+    assert whole.choices[0].finish_reason == "stop"
+    assert [r.max_tokens for r in server.requests] == [3, 2, None]
+    assert [(g.tokens, g.finish) for g in server.generations] == [
+        (3, "length"),
+        (2, "length"),
+        (len(split_tokens(text)), "stop"),
+    ]
+
+
+async def test_a_runaway_reply_repeats_until_max_tokens_or_the_runaway_limit(server: OpenAIServer) -> None:
+    local = LocalServer(seconds_per_token=SPEED, runaway_tokens=7)
+    with local_server(local, runaway("la ")) as local_model:
+        async with sdk_client(local_model) as client:
+            capped = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, max_tokens=5)
+            unbounded = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE)
+    assert capped.choices[0].message.content == "la " * 5
+    assert capped.choices[0].finish_reason == "length"
+    assert unbounded.choices[0].message.content == "la " * 7
+    assert unbounded.choices[0].finish_reason == "length"
+    assert [(g.tokens, g.finish) for g in local_model.generations] == [(5, "length"), (7, "length")]
+
+    # Without a local server a runaway reply is generated all the same (instantly).
+    server.enqueue(Chat("ab", runaway=True))
+    async with sdk_client(server) as client:
+        completion = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, max_tokens=3)
+    assert completion.choices[0].message.content == "ababab"
+    assert completion.choices[0].finish_reason == "length"
+    assert server.generations == [Generation(0, False, 3, "length", waited_for_slot=False)]
+
+
+async def test_one_slot_serialises_generations() -> None:
+    local = LocalServer(seconds_per_token=SPEED, slots=1)
+    with local_server(local, runaway("tick ")) as server:
+        async with sdk_client(server) as client:
+            first = asyncio.create_task(
+                client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, max_tokens=100)
+            )
+            await asyncio.to_thread(server.wait_for_generation_starts, 1)
+            second = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, max_tokens=4)
+            first_done = await first
+
+    assert first_done.choices[0].finish_reason == "length"
+    assert second.choices[0].message.content == "tick tick "
+    # The second request waited for the slot, so its generation began after the first had ended.
+    assert server.generations == [
+        Generation(0, False, 100, "length", waited_for_slot=False),
+        Generation(1, False, 4, "length", waited_for_slot=True),
+    ]
+    assert server.active_generations == 0
+
+
+async def test_a_waiting_request_interrupts_a_streamed_generation() -> None:
+    local = LocalServer(seconds_per_token=SPEED, slots=1, runaway_tokens=2000)
+    with local_server(local, runaway("more ")) as server:
+        async with sdk_client(server) as client:
+            stream = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, stream=True)
+            chunks = []
+            second: asyncio.Task[Any] | None = None
+            async for chunk in stream:
+                chunks.append(chunk)
+                if second is None and chunk.choices[0].delta.content:  # generating: now ask again
+                    second = asyncio.create_task(
+                        client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, max_tokens=3)
+                    )
+            assert second is not None
+            completion = await second
+
+    interrupted, served = server.generations
+    assert (interrupted.order, interrupted.stream, interrupted.finish) == (0, True, "interrupted")
+    assert 0 < interrupted.tokens < 2000
+    tokens = [c.choices[0].delta.content for c in chunks if c.choices[0].delta.content]
+    assert tokens == ["more", " "] * (len(tokens) // 2) + ["more"] * (len(tokens) % 2)
+    assert len(tokens) == interrupted.tokens
+    assert chunks[-1].choices[0].finish_reason == "stop"  # the client can't tell it was cut short
+    assert served == Generation(1, False, 3, "length", waited_for_slot=True)
+    assert completion.choices[0].message.content == "more more"
+
+
+async def test_a_streamed_client_going_away_stops_its_generation_and_frees_the_slot() -> None:
+    local = LocalServer(seconds_per_token=SPEED, slots=1, interrupt_requests=False)
+    with local_server(local, runaway("word ")) as server:
+        async with sdk_client(server) as client:
+            stream = await client.chat.completions.create(
+                model=MODEL, messages=USER_MESSAGE, stream=True, max_tokens=1000
+            )
+            async for chunk in stream:
+                if chunk.choices[0].delta.content:
+                    break
+            await stream.close()
+            (gone,) = await asyncio.to_thread(server.wait_for_generations, 1)
+            after = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, max_tokens=2)
+
+    assert gone.finish == "disconnected"
+    assert 0 < gone.tokens < 1000
+    assert after.choices[0].message.content == "word "
+    assert server.generations[1] == Generation(1, False, 2, "length", waited_for_slot=False)
+
+
+async def test_a_non_streamed_runaway_generates_on_after_its_client_timed_out() -> None:
+    local = LocalServer(seconds_per_token=SPEED, slots=1)
+    with local_server(local, runaway("on and ")) as server:
+        async with sdk_client(server) as client:
+            with pytest.raises(openai.APITimeoutError):
+                await client.chat.completions.create(
+                    model=MODEL, messages=USER_MESSAGE, max_tokens=100, timeout=0.05
+                )
+            # The abandoned generation still holds the only slot, and a waiting request doesn't
+            # interrupt a non-streamed one: this call is only served once it has run to max_tokens.
+            later = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, max_tokens=2)
+
+    assert later.choices[0].message.content == "on and "
+    assert server.generations == [
+        Generation(0, False, 100, "length", waited_for_slot=False),
+        Generation(1, False, 2, "length", waited_for_slot=True),
+    ]
+
+
+async def test_the_context_window_rejects_a_long_prompt_and_caps_generation() -> None:
+    short = [{"role": "user", "content": "x" * 200}]
+    long = [{"role": "user", "content": "x" * 400}]
+    short_prompt = math.ceil(len(compact(short)) / 4)
+    long_prompt = math.ceil(len(compact(long)) / 4)
+    window = short_prompt + 3
+    assert long_prompt > window
+    with local_server(LocalServer(context_window=window), runaway("fill ")) as server:
+        async with sdk_client(server) as client:
+            capped = await client.chat.completions.create(model=MODEL, messages=short)  # type: ignore[arg-type]
+            with pytest.raises(openai.BadRequestError) as caught:
+                await client.chat.completions.create(model=MODEL, messages=long)  # type: ignore[arg-type]
+
+    assert capped.choices[0].finish_reason == "length"
+    assert capped.choices[0].message.content == "fill fill"
+    assert capped.usage is not None
+    assert (capped.usage.prompt_tokens, capped.usage.completion_tokens) == (short_prompt, 3)
+    assert isinstance(caught.value.body, dict)
+    assert caught.value.body["message"] == (
+        f"Requested tokens ({long_prompt}) exceed context window of {window}"
+    )
+    assert caught.value.code == "context_length_exceeded"
+    assert server.generations == [
+        Generation(0, False, 3, "length", waited_for_slot=False),
+        Generation(1, False, 0, "rejected", waited_for_slot=False),
+    ]
+
+
+async def test_no_usage_in_streams_nor_completions() -> None:
+    local = LocalServer(stream_usage=False, usage=False)
+    with local_server(local, prose("No usage here.")) as server:
+        async with sdk_client(server) as client:
+            stream = await client.chat.completions.create(
+                model=MODEL, messages=USER_MESSAGE, stream=True, stream_options={"include_usage": True}
+            )
+            chunks = [chunk async for chunk in stream]
+            completion = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE)
+
+    assert server.requests[0].include_usage
+    assert all(chunk.choices and chunk.usage is None for chunk in chunks)
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "No usage here."
+    assert completion.usage is None
+    assert completion.choices[0].message.content == "No usage here."
+
+
+async def test_usage_counts_the_prompt_and_the_generated_tokens() -> None:
+    text = "Counted: five tokens"
+    tools: Any = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+    prompt = math.ceil((len(compact(USER_MESSAGE)) + len(compact(tools))) / 4)
+    with local_server(LocalServer(), lambda _: Chat(text, prompt_tokens=1, completion_tokens=1)) as server:
+        async with sdk_client(server) as client:
+            completion = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, tools=tools)
+            stream = await client.chat.completions.create(
+                model=MODEL, messages=USER_MESSAGE, stream=True, stream_options={"include_usage": True}
+            )
+            chunks = [chunk async for chunk in stream]
+
+    assert completion.usage is not None
+    assert (completion.usage.prompt_tokens, completion.usage.completion_tokens) == (prompt, 5)
+    assert completion.usage.total_tokens == prompt + 5
+    assert server.requests[0].prompt_tokens == prompt
+    usage_chunk = chunks[-1]
+    assert usage_chunk.choices == []
+    assert usage_chunk.usage is not None
+    assert usage_chunk.usage.prompt_tokens == math.ceil(len(compact(USER_MESSAGE)) / 4)
+    assert usage_chunk.usage.completion_tokens == 5
+    assert all(chunk.usage is None for chunk in chunks[:-1])
+
+
+async def test_prose_ignores_tools_and_tool_choice(server: OpenAIServer) -> None:
+    server.default = prose("I'd rather talk.")
+    tools: Any = [{"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}]
+    async with sdk_client(server) as client:
+        completion = await client.chat.completions.create(
+            model=MODEL, messages=USER_MESSAGE, tools=tools, tool_choice="required"
+        )
+    assert completion.choices[0].message.content == "I'd rather talk."
+    assert completion.choices[0].message.tool_calls is None
+    assert completion.choices[0].finish_reason == "stop"
+    (request,) = server.requests
+    assert request.tool_choice == "required"
+    assert [t["function"]["name"] for t in request.tools] == ["lookup"]
+    assert request.response_format is None
+
+
+async def test_echo_schema_answers_with_the_schema_it_was_asked_to_fill(server: OpenAIServer) -> None:
+    schema = Quote.model_json_schema()
+    tool_schema = {"type": "object", "properties": {"ticker": {"type": "string"}}}
+    tools: Any = [
+        {"type": "function", "function": {"name": "first", "parameters": tool_schema}},
+        {"type": "function", "function": {"name": "second", "parameters": {"type": "object"}}},
+    ]
+    instructions = f'Reply like {{"ticker": "X"}}, following this schema:\n{json.dumps(schema)}\nThanks.'
+    system: Any = [{"role": "system", "content": instructions}, *USER_MESSAGE]
+    server.default = echo_schema
+    async with sdk_client(server) as client:
+        from_format = await client.chat.completions.create(
+            model=MODEL,
+            messages=USER_MESSAGE,
+            tools=tools,
+            response_format={"type": "json_schema", "json_schema": {"name": "Quote", "schema": schema}},
+        )
+        from_tools = await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, tools=tools)
+        from_instructions = await client.chat.completions.create(model=MODEL, messages=system)
+        with pytest.raises(openai.InternalServerError, match="no JSON schema"):
+            await client.chat.completions.create(model=MODEL, messages=USER_MESSAGE)
+
+    assert json.loads(from_format.choices[0].message.content or "") == schema
+    assert json.loads(from_tools.choices[0].message.content or "") == tool_schema
+    assert json.loads(from_instructions.choices[0].message.content or "") == schema
+    assert server.requests[0].response_format == {
+        "type": "json_schema",
+        "json_schema": {"name": "Quote", "schema": schema},
+    }
+    assert [type(e) for e in server.errors] == [LookupError]
+
+
+async def test_close_stops_a_generation_and_a_request_waiting_for_its_slot() -> None:
+    local = LocalServer(seconds_per_token=SPEED, slots=1, interrupt_requests=False)
+    server = local_server(local, runaway("never ends ")).start()  # 100_000 tokens: only close() ends it
+    try:
+        async with sdk_client(server) as client:
+            running = asyncio.create_task(client.chat.completions.create(model=MODEL, messages=USER_MESSAGE))
+            await asyncio.to_thread(server.wait_for_generation_starts, 1)
+            waiting = asyncio.create_task(
+                client.chat.completions.create(model=MODEL, messages=USER_MESSAGE, stream=True)
+            )
+            await asyncio.to_thread(server.wait_for_requests, 2)
+            await asyncio.to_thread(server.close)
+            for dropped in (running, waiting):
+                with pytest.raises(openai.APIConnectionError):
+                    await dropped
+    finally:
+        server.close()
+
+    first, second = sorted(server.generations, key=lambda g: g.order)
+    assert (first.order, first.finish, first.waited_for_slot) == (0, "disconnected", False)
+    assert first.tokens < 100_000
+    assert (second.order, second.stream, second.finish, second.tokens) == (1, True, "disconnected", 0)
+
+
+def test_waiting_for_generations_times_out(server: OpenAIServer) -> None:
+    with pytest.raises(TimeoutError, match="0 of 1 generations ended"):
+        server.wait_for_generations(1, timeout=0.05)
+    with pytest.raises(TimeoutError, match="0 of 1 generations started"):
+        server.wait_for_generation_starts(1, timeout=0.05)

@@ -79,7 +79,7 @@ def estimated_usage(usage: RunUsage, messages: Sequence[ModelMessage]) -> tuple[
     Input is every request's text as sent (instructions and the conversation so far, as each
     request re-sends it); output is every answer's text and tool-call arguments.
     """
-    if usage.requests == 0 or usage.input_tokens or usage.output_tokens:
+    if usage.unmeasured_requests == 0 or usage.input_tokens or usage.output_tokens:
         return None
     sent = received = history = 0
     for message in messages:

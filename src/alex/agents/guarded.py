@@ -233,9 +233,9 @@ async def run_guarded(
                 )
             else:
                 try:
-                    # The breaker may have opened while this run waited for the slot.
-                    if (opened := job.breaker.refusal(call.model_name)) is not None:
-                        fall_back("breaker", opened)
+                    # The runs before it in the queue may have spent the budget or opened the breaker.
+                    if (refusal := _refusal(call, job)) is not None:
+                        fall_back(*refusal)
                     else:
                         asked = True
                         with capture_run_messages() as messages:
