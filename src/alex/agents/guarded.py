@@ -25,12 +25,19 @@ import asyncio
 import hashlib
 import time
 import uuid
+import warnings
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Literal, Protocol, TypeGuard, TypeVar
 
 from pydantic_ai import Agent, RunContext, capture_run_messages
-from pydantic_ai.exceptions import ModelAPIError, RunTimedOut, UnexpectedModelBehavior, UsageLimitExceeded
+from pydantic_ai.exceptions import (
+    ModelAPIError,
+    RunTimedOut,
+    UnexpectedModelBehavior,
+    UsageLimitExceeded,
+    UsageLimitUnavailableWarning,
+)
 from pydantic_ai.messages import (
     AgentStreamEvent,
     ModelMessage,
@@ -59,6 +66,10 @@ from alex.observability.tracing import agent_span, trace_id_of
 from alex.settings import OFFLINE_MODEL
 
 log = get_logger("alex.agents")
+# Runs whose server reports no usage are charged an estimate and marked so in their audit row
+# (``_settle``); the library's notice that its own limits cannot see those tokens would repeat
+# on every such run and say nothing more.
+warnings.filterwarnings("ignore", category=UsageLimitUnavailableWarning)
 
 OutputT = TypeVar("OutputT")
 Outcome = Literal["passed", "re_asked", "fell_back", "failed"]
