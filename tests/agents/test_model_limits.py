@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, UserPromptPart
+from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, UserPromptPart
 from pydantic_ai.usage import RunUsage
 
 from alex.agents import briefs
@@ -120,7 +120,7 @@ def test_the_breaker_opens_after_consecutive_failures_and_a_pass_resets_it() -> 
 
 
 def test_tokens_are_estimated_from_the_text_only_when_the_server_counted_none() -> None:
-    messages = [
+    messages: list[ModelMessage] = [
         ModelRequest(parts=[UserPromptPart("u" * 400)], instructions="i" * 400),
         ModelResponse(parts=[TextPart("a" * 200)]),
         ModelRequest(parts=[UserPromptPart("again " * 10)], instructions="i" * 400),
