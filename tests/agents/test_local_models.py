@@ -156,6 +156,8 @@ async def test_the_reporter_prompt_is_trimmed_to_fit_an_8k_context(
     trimmed = [g["detail"] for g in reporter.guardrails if g["check"] == "context"]
     assert trimmed
     assert trimmed[0].startswith("left out to fit: rebalancing")
+    assert _sections(job)["reporter"]["flagged"] is False  # a trimmed prompt explains, it does not flag
+    assert not any("shortened" in warning for warning in job.warnings or [])
     assert "omitted_to_fit" in next(r for r in requests if agent_of(r) == "reporter").raw_body.decode()
 
 

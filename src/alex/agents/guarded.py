@@ -87,7 +87,7 @@ class GuardrailEvent:
     """input, schema, grounding, sections, size, usage, budget, breaker, context, transport, deadline,
     cancelled, error"""
     outcome: str
-    """neutralised, re_asked, truncated, retried, estimated, fell_back"""
+    """neutralised, re_asked, truncated, trimmed, retried, estimated, fell_back"""
     detail: str
 
     def as_dict(self) -> dict[str, str]:

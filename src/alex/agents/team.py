@@ -78,6 +78,8 @@ _OUTPUTS: Final[Mapping[str, type[Any]]] = {
     AgentName.RETIREMENT: retirement.RetirementDraft,
 }
 """Each agent's output type, whose schema every prompt carries (as a tool, a response format, or text)."""
+_NOTES: Final = frozenset({"trimmed", "estimated"})
+"""Event outcomes that explain a run (its prompt was trimmed, its tokens estimated) without flagging it."""
 _WARNINGS: Final = {
     "neutralised": "Text that looked like an instruction to the AI was withheld from it ({detail}).",
     "truncated": "The {agent} section was shortened to fit its length limit.",
@@ -192,7 +194,7 @@ class Team:
         )
         if isinstance(fitted, Fitted) and fitted.omitted:
             events.append(
-                GuardrailEvent("context", "truncated", "left out to fit: " + ", ".join(fitted.omitted))
+                GuardrailEvent("context", "trimmed", "left out to fit: " + ", ".join(fitted.omitted))
             )
         return fitted, events
 
@@ -266,8 +268,8 @@ class Team:
             model=seat.model_name,
             outcome=run.outcome,
             fallback=run.output is None,
-            fallback_reason=run.reason,
-            flagged=bool(run.events),
+            fallback_reason=run.plain_reason,  # the technical reason is in the audit row
+            flagged=any(event.outcome not in _NOTES for event in run.events),
             guardrails=[event.as_dict() for event in run.events],
         )
         if run.output is None:
