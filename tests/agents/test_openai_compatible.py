@@ -26,77 +26,22 @@ from alex.market.prices import CataloguePrices
 from alex.settings import Settings
 from tests.support import scripted
 from tests.support.jobs import demo_job, run_to_end
+from tests.support.loopback_agents import MODEL, agent_of, facts_of, good_payload
 from tests.support.openai_server import Chat, Hang, OpenAIServer, RecordedRequest, Reply, Status, ToolCall
 
-MODEL = "openai-compatible:test-model"
 KEY = "sk-loopback-test"
-ROLES = {
-    "You classify one financial instrument": "tagger",
-    "You write the portfolio report": "reporter",
-    "You choose and caption the charts": "charter",
-    "You explain a retirement projection": "retirement",
-}
-
-
-def _agent_of(request: RecordedRequest) -> str:
-    system = " ".join(
-        str(m.get("content")) for m in request.body["messages"] if m.get("role") in ("system", "developer")
-    )
-    return next(agent for marker, agent in ROLES.items() if marker in system)
-
-
-def _user_prompt(request: RecordedRequest) -> str:
-    return next(str(m["content"]) for m in request.body["messages"] if m["role"] == "user")
-
-
-def _facts(request: RecordedRequest) -> Any:
-    prompt = _user_prompt(request)
-    start = min(i for i in (prompt.find("{"), prompt.find("[")) if i >= 0)
-    end = max(prompt.rfind("}"), prompt.rfind("]"))
-    return json.loads(prompt[start : end + 1])
-
-
-def _payload(agent: str, request: RecordedRequest) -> dict[str, Any]:
-    facts = _facts(request)
-    if agent == "reporter":
-        return scripted.report_payload(facts)
-    if agent == "charter":
-        return {
-            "charts": [
-                {
-                    "key": c["key"],
-                    "title": c["suggested_title"],
-                    "type": c["allowed_types"][0],
-                    "description": "Spread.",
-                }
-                for c in facts[:2]
-            ]
-        }
-    if agent == "retirement":
-        lasted = f"The plan lasted in {facts['success_rate']:.1f}% of futures. " * 3
-        return {
-            "analysis": f"## Projection\n\n{lasted}\n\n## Income against your target\n\nAs projected.\n\n"
-            "## What would close the gap\n\nSaving more.\n\n## Assumptions and limits\n\nMarkets vary."
-        }
-    return {
-        "rationale": "A US equity fund by its name.",
-        "instrument_type": "etf",
-        "asset_class": {"equity": 100},
-        "regions": {"north_america": 100},
-        "sectors": {"diversified": 100},
-    }
 
 
 def prompted(request: RecordedRequest) -> Reply:
-    """A model without tools: the JSON asked for in the prompt, as plain content."""
+    """A model asked for JSON (natively or in the prompt): the answer as plain content, with usage."""
     return Chat(
-        content=json.dumps(_payload(_agent_of(request), request)), prompt_tokens=400, completion_tokens=90
+        content=json.dumps(good_payload(agent_of(request), request)), prompt_tokens=400, completion_tokens=90
     )
 
 
 def with_tools(request: RecordedRequest) -> Reply:
     """A tool-calling model: the reporter first looks a holding up, then answers via the output tool."""
-    agent = _agent_of(request)
+    agent = agent_of(request)
     tools = [t["function"]["name"] for t in request.body.get("tools", [])]
     output_tool = next(name for name in tools if name.startswith("final_"))
     already_looked = any(m.get("role") == "tool" for m in request.body["messages"])
@@ -105,7 +50,9 @@ def with_tools(request: RecordedRequest) -> Reply:
             tool_calls=[ToolCall("holding", {"symbol": "VTI"})], prompt_tokens=300, completion_tokens=20
         )
     return Chat(
-        tool_calls=[ToolCall(output_tool, _payload(agent, request))], prompt_tokens=400, completion_tokens=90
+        tool_calls=[ToolCall(output_tool, good_payload(agent, request))],
+        prompt_tokens=400,
+        completion_tokens=90,
     )
 
 
@@ -155,9 +102,9 @@ async def test_a_full_analysis_runs_through_an_openai_compatible_server(
     assert job.charts_payload is not None
     assert len(job.charts_payload) == 2
     requests = server.chat_requests
-    assert {_agent_of(r) for r in requests} == {"reporter", "charter", "retirement"}
+    assert {agent_of(r) for r in requests} == {"reporter", "charter", "retirement"}
     assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in requests)
-    assert all(r.body["model"] == "test-model" and "tools" not in r.body for r in requests)  # prompted JSON
+    assert all(r.body["model"] == "test-model" and "tools" not in r.body for r in requests)  # native JSON output
     audit = await _audit(database, job.id)
     for row in audit.values():
         assert (row.outcome, row.model, row.requests) == ("passed", MODEL, 1)
@@ -174,7 +121,7 @@ async def test_every_request_bounds_what_the_answer_may_generate(
     settings = _settings(tmp_path, server, model_max_tokens_reporter=1234, model_max_tokens_charter=567)
     job = await _analyse(database, settings)
     assert job.status == "completed"
-    bounds = {_agent_of(r): r.body.get("max_tokens") for r in server.chat_requests}
+    bounds = {agent_of(r): r.body.get("max_tokens") for r in server.chat_requests}
     assert bounds == {"reporter": 1234, "charter": 567, "retirement": settings.model_max_tokens_retirement}
     assert all("max_completion_tokens" not in r.body for r in server.chat_requests)
 
@@ -187,7 +134,7 @@ async def test_tool_calls_and_usage_are_accounted_over_several_requests(
     assert job.status == "completed"
     assert job.report_payload is not None
     assert job.report_payload["generated_by"] == MODEL
-    reporter_requests = [r for r in server.chat_requests if _agent_of(r) == "reporter"]
+    reporter_requests = [r for r in server.chat_requests if agent_of(r) == "reporter"]
     assert len(reporter_requests) == 2
     tool_result = next(m for m in reporter_requests[1].body["messages"] if m.get("role") == "tool")
     assert '"symbol":"VTI"' in tool_result["content"].replace(" ", "")
@@ -259,7 +206,7 @@ async def test_streamed_answers_report_progress_and_count_usage(
     database: Database, server: OpenAIServer, tmp_path: Path
 ) -> None:
     def long_prompted(request: RecordedRequest) -> Reply:
-        payload = scripted.report_payload(_facts(request), words=900)
+        payload = scripted.report_payload(facts_of(request), words=900)
         return Chat(content=json.dumps(payload), prompt_tokens=500, completion_tokens=1200)
 
     server.default = long_prompted

@@ -44,7 +44,7 @@ def facts_of(request: RecordedRequest) -> Any:
     return json.loads(prompt[start : end + 1])
 
 
-def payload(agent: str, request: RecordedRequest) -> dict[str, Any]:
+def good_payload(agent: str, request: RecordedRequest) -> dict[str, Any]:
     """What a capable model answers ``agent``, from the facts in the request."""
     facts = facts_of(request)
     if agent == "reporter":
@@ -82,7 +82,7 @@ def payload(agent: str, request: RecordedRequest) -> dict[str, Any]:
 
 def json_answer(request: RecordedRequest) -> Reply:
     """A capable model asked for JSON (natively or in the prompt): the answer as plain content."""
-    return Chat(content=json.dumps(payload(agent_of(request), request)))
+    return Chat(content=json.dumps(good_payload(agent_of(request), request)))
 
 
 def settings_for(server: OpenAIServer, tmp_path: Path, **changes: Any) -> Settings:
