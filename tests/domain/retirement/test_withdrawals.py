@@ -46,3 +46,19 @@ def test_percent_of_portfolio_is_clamped_between_floor_and_ceiling() -> None:
 def test_constant_real_never_changes() -> None:
     rule = ConstantReal(np.full(2, 4_000.0))
     assert rule.amount(year=9, value=np.zeros(2), previous_real_growth=np.ones(2)).tolist() == [4_000.0] * 2
+
+
+def test_guyton_klinger_uses_each_paths_own_inflation_when_given() -> None:
+    value = np.full(4, 90_000.0)  # 5.6 %: above the initial 5 %, inside the 6 % guardrail
+    growth = np.full(4, 0.98)  # a real loss of 2 % last year
+
+    assumed = _guardrails()  # 3 % inflation: 0.98 × 1.03 > 1 is a nominal gain, so no freeze
+    assumed.amount(year=1, value=np.full(4, 100_000.0), previous_real_growth=None)
+    assert assumed.amount(year=2, value=value, previous_real_growth=growth).tolist() == [5_000.0] * 4
+
+    actual = _guardrails()
+    actual.amount(year=1, value=np.full(4, 100_000.0), previous_real_growth=None)
+    inflation = np.array([0.01, 0.01, 0.10, 0.10])  # what each path's history actually did
+    amount = actual.amount(year=2, value=value, previous_real_growth=growth, previous_inflation=inflation)
+    # 0.98 × 1.01 < 1, a nominal loss: the raise for that 1 % is skipped. 0.98 × 1.10 > 1: it is not.
+    assert np.allclose(amount, [5_000.0 / 1.01, 5_000.0 / 1.01, 5_000.0, 5_000.0])

@@ -6,7 +6,12 @@ from decimal import Decimal
 
 from alex.domain.money import percentages
 from alex.domain.portfolio.allocation import UNCLASSIFIED, Allocations
-from alex.domain.retirement.models import DEFAULT_PATHS, DEFAULT_RETIREMENT_YEARS, RetirementParams
+from alex.domain.retirement.models import (
+    DEFAULT_PATHS,
+    DEFAULT_RETIREMENT_YEARS,
+    RetirementParams,
+    ReturnMethod,
+)
 from alex.domain.taxonomy import AssetClass
 
 
@@ -19,13 +24,15 @@ def retirement_params_from_portfolio(
     retirement_years: int = DEFAULT_RETIREMENT_YEARS,
     paths: int = DEFAULT_PATHS,
     seed: int | None = None,
+    method: ReturnMethod = ReturnMethod.PARAMETRIC,
 ) -> RetirementParams:
     """Params for the whole portfolio's value, allocated like its classified part.
 
     Unclassified money still counts toward the value; it is assumed to be invested like the
     rest, since its asset class is unknown. A portfolio with nothing classified is simulated as
     cash, the assumption that promises the least. Raises ``ParameterError`` for out-of-range
-    inputs (e.g. more than 70 years to retirement).
+    inputs (e.g. more than 70 years to retirement). ``method`` picks the return model
+    (``ReturnMethod``: parametric by default, or actual US history).
     """
     classified = {k: v for k, v in allocations.asset_class.values.items() if k != UNCLASSIFIED}
     allocation = percentages(classified) or {AssetClass.CASH.value: Decimal(100)}
@@ -38,4 +45,5 @@ def retirement_params_from_portfolio(
         target_income=target_income,
         paths=paths,
         seed=seed,
+        method=method,
     )

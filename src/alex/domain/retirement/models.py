@@ -4,6 +4,10 @@
 optional knobs the HTTP contract does not expose; ``RetirementResult`` has one field per
 response field plus extra detail (years-lasted distribution, seed used). Percent means percent
 (``4.0`` is 4 %); money is ``Decimal`` in today's money.
+
+``method`` chooses where the market returns come from (``ReturnMethod``); everything else (the
+plan, contributions, withdrawal strategies, glide path, the result's shape) is the same for all
+three methods.
 """
 
 from __future__ import annotations
@@ -33,6 +37,32 @@ MAX_YEARS: Final = 70
 MAX_AMOUNT: Final = 1e12
 """Largest amount of money accepted (a trillion): beyond it the input is a typo, not a plan."""
 PERCENTILES: Final = (5, 25, 50, 75, 95)
+HISTORY_FIRST_YEAR: Final = 1871
+HISTORY_LAST_YEAR: Final = 2022
+"""First and last calendar years with a complete year of returns in the shipped US history."""
+DEFAULT_BLOCK_YEARS: Final = 5
+MAX_BLOCK_YEARS: Final = 30
+
+
+class ReturnMethod(StrEnum):
+    """Where the simulated market returns come from.
+
+    - ``parametric``: correlated lognormal returns drawn from forward-looking capital-market
+      assumptions (``assumptions`` and ``inflation``); ``paths`` random paths.
+    - ``historical``: every rolling sequence of actual US years (Shiller's data since 1871),
+      one path per start year, as Bengen, the Trinity study, FIRECalc and cFIREsim do.
+      Deterministic: no seed, no ``paths``.
+    - ``bootstrap``: ``paths`` random paths built from blocks of ``block_years`` consecutive
+      historical years (circular block bootstrap), which keeps some of history's sequence
+      risk (runs of bad years, inflation regimes) while mixing the order.
+
+    The historical methods use history's own inflation (every amount stays in today's money);
+    ``assumptions`` and ``inflation`` apply to the parametric method only.
+    """
+
+    PARAMETRIC = "parametric"
+    HISTORICAL = "historical"
+    BOOTSTRAP = "bootstrap"
 
 
 class WithdrawalStrategy(StrEnum):
@@ -73,6 +103,12 @@ class RetirementParams:
     keeps pace with inflation. ``retirement_allocation`` turns on a glide path: the allocation
     moves in equal yearly steps from ``allocation`` today to ``retirement_allocation`` at
     retirement and stays there.
+
+    ``method`` picks the return model (``ReturnMethod``). ``history_start`` / ``history_end``
+    restrict the historical methods to the calendar years between them (both included; by
+    default all of 1871-2022): the historical method starts a sequence in every year that
+    leaves enough following years inside that window, and the bootstrap resamples only years
+    inside it. ``block_years`` is the bootstrap's block length.
     """
 
     current_value: Decimal
@@ -92,15 +128,25 @@ class RetirementParams:
     guardrail_percent: float = 20.0
     adjustment_percent: float = 10.0
     assumptions: CapitalMarketAssumptions = DEFAULT_ASSUMPTIONS
+    method: ReturnMethod = ReturnMethod.PARAMETRIC
+    history_start: int | None = None
+    history_end: int | None = None
+    block_years: int = DEFAULT_BLOCK_YEARS
 
     def plan_seed(self) -> int:
         """A seed that is a function of the plan alone (everything here but ``seed``).
 
         An analysis simulates with it, so the same portfolio and plan give the same figures on
         every run: a recommendation ("save about $X more a year") does not move with Monte Carlo
-        noise, and it changes only when something the person changed does.
+        noise, and it changes only when something the person changed does. The return-method
+        fields are left out while they hold their defaults, so every parametric plan keeps the
+        seed it had before the historical methods existed, and the other methods get their own.
         """
-        plan = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "seed"}
+        plan = {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name != "seed" and not _is_seed_neutral_default(name, getattr(self, name))
+        }
         canonical = json.dumps(plan, sort_keys=True, default=_canonical)
         return int(hashlib.sha256(canonical.encode()).hexdigest()[:13], 16)  # 52 bits, like the default
 
@@ -133,10 +179,46 @@ class RetirementParams:
         _between("ceiling_percent", self.ceiling_percent, 100, 1000)
         _between("guardrail_percent", self.guardrail_percent, 0, 100)
         _between("adjustment_percent", self.adjustment_percent, 0, 100)
+        self._check_method()
+
+    def _check_method(self) -> None:
+        try:
+            method = ReturnMethod(self.method)
+        except ValueError:
+            allowed = ", ".join(m.value for m in ReturnMethod)
+            raise ParameterError("method", f"must be one of {allowed}") from None
+        for name in ("history_start", "history_end"):
+            year = getattr(self, name)
+            if year is not None:
+                _whole_between(name, year, HISTORY_FIRST_YEAR, HISTORY_LAST_YEAR)
+        first, last = self.history_window
+        if first > last:
+            raise ParameterError("history_end", "must not be before history_start")
+        _whole_between("block_years", self.block_years, 1, MAX_BLOCK_YEARS)
+        available = last - first + 1
+        if method is ReturnMethod.HISTORICAL and available < self.total_years:
+            raise ParameterError(
+                "history_start",
+                f"{first}-{last} holds {available} years of history; "
+                f"a plan of {self.total_years} years needs at least that many",
+            )
+        if method is ReturnMethod.BOOTSTRAP and available < self.block_years:
+            raise ParameterError("block_years", f"must not exceed the {available} years of history used")
 
     @property
     def strategy(self) -> WithdrawalStrategy:
         return WithdrawalStrategy(self.withdrawal_strategy)
+
+    @property
+    def return_method(self) -> ReturnMethod:
+        return ReturnMethod(self.method)
+
+    @property
+    def history_window(self) -> tuple[int, int]:
+        """First and last calendar year of history the historical methods draw on."""
+        first = HISTORY_FIRST_YEAR if self.history_start is None else self.history_start
+        last = HISTORY_LAST_YEAR if self.history_end is None else self.history_end
+        return first, last
 
     @property
     def total_years(self) -> int:
@@ -145,12 +227,34 @@ class RetirementParams:
 
 @dataclass(frozen=True, slots=True)
 class AssumptionsUsed:
-    """The assumptions behind one result, in percent (correlations as plain numbers)."""
+    """The assumptions behind one result, in percent (correlations as plain numbers).
+
+    ``returns`` (arithmetic mean), ``volatilities`` and ``correlations`` describe the nominal
+    annual returns of the five simulated asset classes: the assumptions themselves for the
+    parametric method; for the historical methods, what the years of history used actually
+    delivered, proxies included (so an asset class proxied by another shows a correlation of 1
+    with it). ``inflation`` is the assumed rate, or history's compound average over those years.
+
+    ``method`` names the return model and ``description`` says in a sentence how it works;
+    ``data`` names the historical series and ``history_years`` the first and last calendar
+    years drawn on (empty for the parametric method); ``start_years`` is the range of start
+    years of the historical method's sequences; ``proxies`` says how each asset class without
+    its own series is simulated; ``paths`` is the number of paths (sequences, for the
+    historical method) and ``block_years`` the bootstrap's block length.
+    """
 
     returns: dict[str, float]
     volatilities: dict[str, float]
     correlations: dict[str, dict[str, float]]
     inflation: float
+    method: str = ReturnMethod.PARAMETRIC.value
+    description: str = ""
+    data: str = ""
+    history_years: tuple[int, int] | None = None
+    start_years: tuple[int, int] | None = None
+    proxies: dict[str, str] = field(default_factory=dict)
+    paths: int = 0
+    block_years: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +267,11 @@ class RetirementResult:
     today's money (the 4 %-rule shape, whatever ``withdrawal_strategy`` was simulated), that
     lasted the whole retirement in at least 90 % of the paths. ``years_lasted[k]`` is the
     percentage of paths whose money paid the full withdrawal for exactly ``k`` retirement
-    years (the last entry is the success rate).
+    years (the last entry is the success rate). ``worst_case_withdrawal_rate`` is the same kind
+    of rate that lasted in every path: for the historical method, Bengen's "SAFEMAX", the
+    sustainable rate of the worst start year, which ``worst_start_year`` names (``None`` for
+    the random methods). ``seed`` is the seed used (the historical method draws nothing; it
+    echoes the given seed, or 0).
     """
 
     success_rate: float
@@ -178,6 +286,8 @@ class RetirementResult:
     median_value_at_retirement: Decimal = Decimal(0)
     paths: int = 0
     seed: int = 0
+    worst_case_withdrawal_rate: float = 0.0
+    worst_start_year: int | None = None
 
 
 def _between(name: str, value: float, low: float, high: float) -> None:
@@ -195,6 +305,19 @@ def _allocation(name: str, allocation: Mapping[str, float | Decimal]) -> None:
         check_allocation(allocation, AssetClass, what=name)
     except AllocationError as error:
         raise ParameterError(name, str(error)) from None
+
+
+_SEED_NEUTRAL_DEFAULTS: Final[Mapping[str, object]] = {
+    "method": ReturnMethod.PARAMETRIC,
+    "history_start": None,
+    "history_end": None,
+    "block_years": DEFAULT_BLOCK_YEARS,
+}
+"""Fields added with the historical methods: at these values they leave ``plan_seed`` as it was."""
+
+
+def _is_seed_neutral_default(name: str, value: object) -> bool:
+    return name in _SEED_NEUTRAL_DEFAULTS and value == _SEED_NEUTRAL_DEFAULTS[name]
 
 
 def _canonical(value: object) -> object:

@@ -1,4 +1,4 @@
-"""The retirement Monte Carlo: thousands of possible futures, simulated year by year at once.
+"""The retirement simulation: thousands of possible futures (or every past one), year by year at once.
 
 Timeline (year 0 is today; all amounts in today's money, i.e. divided by cumulative inflation):
 
@@ -8,7 +8,17 @@ Timeline (year 0 is today; all amounts in today's money, i.e. divided by cumulat
   day (as Bengen and cFIREsim do), then the rest earns that year's return. A path *fails* in
   the first year its portfolio cannot pay the full withdrawal; it is then worth 0 for good.
 
-Returns follow ``assumptions`` (correlated lognormal asset returns, annual rebalancing). Every
+Where the returns come from is the one thing ``params.method`` changes (``ReturnMethod``):
+
+- ``parametric``: ``ReturnModel`` here, correlated lognormal asset returns drawn from
+  ``assumptions`` (forward-looking capital-market assumptions, documented in ``assumptions``);
+- ``historical`` and ``bootstrap``: ``SequenceReturnModel`` (``sequences``), actual US years
+  since 1871 (``history``), in rolling sequences or resampled in blocks.
+
+Each supplies, block of years by block of years, every path's real growth factor of the
+portfolio (its real asset-class returns weighted by the year's allocation, rebalanced yearly)
+and, for the historical methods, each path's inflation. Everything else (contributions,
+withdrawals, failure, percentile bands, safe withdrawal rates) is ``_run``, shared. Every
 path is simulated in the same NumPy operation; years are processed in blocks sized so that
 memory stays flat (well under 200 MB at 100,000 paths): the per-year percentile bands are
 computed from each block and the block is dropped, so no path history is kept.
@@ -16,7 +26,9 @@ computed from each block and the block is dropped, so no path history is kept.
 Reproducibility: the same parameters and seed give the same result, bit for bit. The random
 draws depend only on the seed, the number of paths and the number of years, so two runs that
 differ only in withdrawals or contributions see the same market paths ("common random
-numbers"); that is what makes comparisons between them exact rather than noisy.
+numbers"); that is what makes comparisons between them exact rather than noisy. The bootstrap
+is seeded the same way (its draws also depend on the block length and the years of history
+used); the historical method draws nothing and needs no seed.
 
 The safe withdrawal rate needs no search: with a constant withdrawal ``W`` taken at the start
 of each year, a path survives ``R`` years exactly when ``W <= V / sum(1 / G_j)``, where ``G_j``
@@ -32,7 +44,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +56,17 @@ from alex.domain.retirement.assumptions import (
     SIMULATED_ASSET_CLASSES,
     CapitalMarketAssumptions,
 )
-from alex.domain.retirement.models import PERCENTILES, AssumptionsUsed, RetirementParams, RetirementResult
+from alex.domain.retirement.history import HISTORICAL_PROXIES, describe_data
+from alex.domain.retirement.models import (
+    PERCENTILES,
+    AssumptionsUsed,
+    RetirementParams,
+    RetirementResult,
+    ReturnMethod,
+    WithdrawalStrategy,
+)
+from alex.domain.retirement.sequences import SequenceReturnModel
+from alex.domain.retirement.weights import simulation_weights, yearly_weights
 from alex.domain.retirement.withdrawals import start_withdrawals
 
 SAFE_WITHDRAWAL_SUCCESS: Final = 0.90
@@ -54,18 +76,29 @@ _PATH_YEARS_PER_BLOCK: Final = 1_000_000
 Float32Array = npt.NDArray[np.float32]
 
 
-def simulation_weights(allocation: dict[str, float]) -> FloatArray:
-    """Allocation in percent → weights over the simulated asset classes (alternatives via their proxy)."""
-    weights = dict.fromkeys(SIMULATED_ASSET_CLASSES, 0.0)
-    for asset_class, percent in allocation.items():
-        if asset_class in weights:
-            weights[asset_class] += percent
-        else:
-            for proxy, share in ALTERNATIVES_PROXY.items():
-                weights[proxy] += percent * share
-    vector = np.array([weights[k] for k in SIMULATED_ASSET_CLASSES])
-    normalised: FloatArray = vector / vector.sum()
-    return normalised
+__all__ = [
+    "SAFE_WITHDRAWAL_SUCCESS",
+    "MarketModel",
+    "ReturnModel",
+    "SimulationStoppedError",
+    "simulate_retirement",
+    "simulation_weights",
+    "standard_normals",
+]
+
+
+class MarketModel(Protocol):
+    """A return method, as the shared simulation sees it."""
+
+    def real_growth(
+        self, rng: np.random.Generator, *, first_year: int, last_year: int, paths: int
+    ) -> FloatArray:
+        """Every path's real portfolio growth factor in years ``first_year..last_year``, (years, paths)."""
+        ...
+
+    def inflation(self, *, first_year: int, last_year: int) -> FloatArray | None:
+        """Every path's inflation in those years, (years, paths); ``None``: the assumed constant rate."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,24 +127,13 @@ class ReturnModel:
         cholesky = np.linalg.cholesky(assumptions.correlation_matrix())
         shock_factor = (np.sqrt(log_variance)[:, None] * cholesky).T.astype(np.float32)
 
-        start = simulation_weights({k: float(v) for k, v in params.allocation.items()})
-        end = start
-        if params.retirement_allocation is not None:
-            end = simulation_weights({k: float(v) for k, v in params.retirement_allocation.items()})
-        saving_years = params.years_until_retirement
-        steps = np.array(
-            [
-                min(year - 1, saving_years) / saving_years if saving_years else 1.0
-                for year in range(1, params.total_years + 1)
-            ]
-        )
-        weights = start + steps[:, None] * (end - start)
-        scaled = weights * np.exp(log_mean) / (1 + params.inflation / 100)
+        weights = yearly_weights(params)
+        scaled = weights.by_year * np.exp(log_mean) / (1 + params.inflation / 100)
         return cls(
             scaled_weights=scaled,
             deterministic=scaled.sum(axis=1),
             shock_factor=shock_factor,
-            constant_weights=bool(np.array_equal(start, end)),
+            constant_weights=weights.constant,
         )
 
     def real_growth(
@@ -128,6 +150,10 @@ class ReturnModel:
             random_part = np.matmul(shocks, self.scaled_weights[rows, :, None].astype(np.float32))[..., 0]
         growth: FloatArray = self.deterministic[rows, None] + random_part
         return growth
+
+    def inflation(self, *, first_year: int, last_year: int) -> FloatArray | None:
+        """The assumed rate is constant: the withdrawal rules use ``params.inflation``."""
+        return None
 
 
 def standard_normals(rng: np.random.Generator, shape: tuple[int, ...]) -> Float32Array:
@@ -159,17 +185,65 @@ class SimulationStoppedError(Exception):
 
 
 def simulate_retirement(params: RetirementParams, *, stop: threading.Event | None = None) -> RetirementResult:
-    """Run the Monte Carlo described in the module docstring.
+    """Run the simulation described in the module docstring, with the return method of ``params``.
 
     ``stop`` is looked at between blocks of years, so a caller with a deadline gets the thread
     (and its memory) back within one block's work instead of at the end."""
+    method = params.return_method
+    if method is ReturnMethod.HISTORICAL:
+        seed = params.seed if params.seed is not None else 0
+        sequences = SequenceReturnModel.rolling(params)
+        return _run(
+            params,
+            sequences,
+            np.random.default_rng(seed),
+            paths=sequences.paths,
+            seed=seed,
+            stop=stop,
+            start_years=sequences.start_years,
+            assumptions=_history_assumptions(params, sequences),
+        )
     seed = params.seed if params.seed is not None else secrets.randbits(53)
     rng = np.random.default_rng(seed)
-    market = ReturnModel.build(params)
-    paths = params.paths
+    if method is ReturnMethod.BOOTSTRAP:
+        sequences = SequenceReturnModel.bootstrap(params, rng)
+        return _run(
+            params,
+            sequences,
+            rng,
+            paths=sequences.paths,
+            seed=seed,
+            stop=stop,
+            assumptions=_history_assumptions(params, sequences),
+        )
+    return _run(
+        params,
+        ReturnModel.build(params),
+        rng,
+        paths=params.paths,
+        seed=seed,
+        stop=stop,
+        assumptions=_assumptions_used(params),
+    )
+
+
+def _run(
+    params: RetirementParams,
+    market: MarketModel,
+    rng: np.random.Generator,
+    *,
+    paths: int,
+    seed: int,
+    stop: threading.Event | None,
+    assumptions: AssumptionsUsed,
+    start_years: npt.NDArray[np.int64] | None = None,
+) -> RetirementResult:
+    """The cash flows, identical for every return method: ``market`` supplies the growth."""
     saving_years = params.years_until_retirement
     total_years = params.total_years
     contribution = float(params.annual_contribution)
+    # Only the guardrail rules look at the past year's inflation.
+    needs_inflation = params.strategy is WithdrawalStrategy.GUYTON_KLINGER
 
     value = np.full(paths, float(params.current_value))
     bands = np.empty((len(PERCENTILES), total_years + 1))
@@ -181,6 +255,7 @@ def simulate_retirement(params: RetirementParams, *, stop: threading.Event | Non
     value_at_retirement = value
     withdrawals = None
     previous_growth: FloatArray | None = None
+    previous_inflation: FloatArray | None = None
     ending_p10 = 0.0
 
     block = max(1, _PATH_YEARS_PER_BLOCK // paths)
@@ -189,6 +264,7 @@ def simulate_retirement(params: RetirementParams, *, stop: threading.Event | Non
             raise SimulationStoppedError
         last_year = min(total_years, first_year + block - 1)
         growth = market.real_growth(rng, first_year=first_year, last_year=last_year, paths=paths)
+        inflation = market.inflation(first_year=first_year, last_year=last_year) if needs_inflation else None
         values = np.empty_like(growth)
         for row, year in enumerate(range(first_year, last_year + 1)):
             year_growth = growth[row]
@@ -199,7 +275,10 @@ def simulate_retirement(params: RetirementParams, *, stop: threading.Event | Non
                     value_at_retirement = value
                     withdrawals = start_withdrawals(params, value_at_retirement)
                 amount = withdrawals.amount(
-                    year=year - saving_years, value=value, previous_real_growth=previous_growth
+                    year=year - saving_years,
+                    value=value,
+                    previous_real_growth=previous_growth,
+                    previous_inflation=previous_inflation,
                 )
                 alive &= value >= amount
                 value = np.where(alive, (value - amount) * year_growth, 0.0)
@@ -207,6 +286,7 @@ def simulate_retirement(params: RetirementParams, *, stop: threading.Event | Non
                 annuity_factor += 1 / growth_since_retirement
                 growth_since_retirement *= year_growth
                 previous_growth = year_growth
+                previous_inflation = None if inflation is None else inflation[row]
             values[row] = value
         values.sort(axis=1)
         bands[:, first_year : last_year + 1] = _percentiles(values, PERCENTILES).T
@@ -215,6 +295,7 @@ def simulate_retirement(params: RetirementParams, *, stop: threading.Event | Non
 
     retirement_years = params.retirement_years
     lasted = np.bincount(years_funded, minlength=retirement_years + 1) * (100 / paths)
+    worst_path = int(np.argmax(annuity_factor))
     return RetirementResult(
         success_rate=round(100 * int(alive.sum()) / paths, 2),
         years=list(range(total_years + 1)),
@@ -222,12 +303,14 @@ def simulate_retirement(params: RetirementParams, *, stop: threading.Event | Non
         median_ending_value=_money(bands[PERCENTILES.index(50), -1]),
         p10_ending_value=_money(ending_p10),
         safe_withdrawal_rate=_safe_withdrawal_rate(annuity_factor),
-        assumptions=_assumptions_used(params),
+        assumptions=assumptions,
         years_lasted=[round(float(share), 2) for share in lasted],
         retirement_starts_at_year=saving_years,
         median_value_at_retirement=_money(float(np.median(value_at_retirement))),
         paths=paths,
         seed=seed,
+        worst_case_withdrawal_rate=_rate_floor(1 / float(annuity_factor[worst_path])),
+        worst_start_year=None if start_years is None else int(start_years[worst_path]),
     )
 
 
@@ -246,11 +329,24 @@ def _safe_withdrawal_rate(annuity_factor: FloatArray) -> float:
     """Highest constant real withdrawal rate (percent, rounded down to 0.01) lasting in ≥ 90 % of paths."""
     sustainable = np.sort(1 / annuity_factor)[::-1]
     needed = math.ceil(SAFE_WITHDRAWAL_SUCCESS * len(sustainable))
-    return math.floor(float(sustainable[needed - 1]) * 100 * 100) / 100
+    return _rate_floor(float(sustainable[needed - 1]))
+
+
+def _rate_floor(rate: float) -> float:
+    """A rate as a fraction → percent, rounded down to 0.01."""
+    return math.floor(rate * 100 * 100) / 100
 
 
 def _money(amount: float) -> Decimal:
     return to_cents(Decimal(repr(float(amount))))
+
+
+_PARAMETRIC_PROXIES: Final = {
+    "alternatives": ", ".join(
+        f"{100 * share:g} % {name.replace('_', ' ')}" for name, share in ALTERNATIVES_PROXY.items()
+    )
+}
+"""How the parametric model simulates what has no assumptions of its own."""
 
 
 def _assumptions_used(params: RetirementParams) -> AssumptionsUsed:
@@ -263,4 +359,69 @@ def _assumptions_used(params: RetirementParams) -> AssumptionsUsed:
             for r in SIMULATED_ASSET_CLASSES
         },
         inflation=params.inflation,
+        method=ReturnMethod.PARAMETRIC.value,
+        description=(
+            "Correlated lognormal annual returns drawn from forward-looking capital-market "
+            "assumptions, rebalanced yearly, with constant inflation."
+        ),
+        proxies=dict(_PARAMETRIC_PROXIES),
+        paths=params.paths,
     )
+
+
+def _history_assumptions(params: RetirementParams, sequences: SequenceReturnModel) -> AssumptionsUsed:
+    """What the years of history drawn on delivered, and how they were used."""
+    history = sequences.history
+    nominal = history.nominal_returns()
+    mean = nominal.mean(axis=0)
+    classes = len(SIMULATED_ASSET_CLASSES)
+    volatility: FloatArray = np.zeros(classes)
+    correlation: FloatArray = np.eye(classes)
+    if len(nominal) > 1:  # one year has no spread; a series that never moves has no correlation
+        volatility = nominal.std(axis=0, ddof=1)
+        centred = nominal - mean
+        scale = np.sqrt((centred**2).sum(axis=0))
+        moving = scale > 0
+        normalised = np.divide(centred, scale, out=np.zeros_like(centred), where=moving)
+        correlation = normalised.T @ normalised
+        np.fill_diagonal(correlation, 1.0)
+    compound_inflation = float(np.prod(1 + history.inflation) ** (1 / len(history.inflation)) - 1)
+    first, last = history.first_year, history.last_year
+    if params.return_method is ReturnMethod.HISTORICAL:
+        starts = sequences.start_years
+        start_years: tuple[int, int] | None = (int(starts[0]), int(starts[-1]))
+        description = (
+            f"Actual US years in order: one path per start year from {starts[0]} to {starts[-1]}, "
+            f"each living through the {params.total_years} years that followed; only complete "
+            "sequences are used."
+        )
+        block_years = None
+    else:
+        start_years = None
+        block_years = params.block_years
+        description = (
+            f"{sequences.paths:,} random paths strung together from blocks of {block_years} "
+            f"consecutive US years drawn with replacement from {first}-{last} (circular: a block "
+            "may run on from the last year to the first)."
+        )
+    return AssumptionsUsed(
+        returns=_percent_by_class(mean),
+        volatilities=_percent_by_class(volatility),
+        correlations={
+            r: {c: round(float(correlation[i, j]), 2) for j, c in enumerate(SIMULATED_ASSET_CLASSES)}
+            for i, r in enumerate(SIMULATED_ASSET_CLASSES)
+        },
+        inflation=round(100 * compound_inflation, 2),
+        method=params.return_method.value,
+        description=description,
+        data=describe_data(first, last),
+        history_years=(first, last),
+        start_years=start_years,
+        proxies=dict(HISTORICAL_PROXIES),
+        paths=sequences.paths,
+        block_years=block_years,
+    )
+
+
+def _percent_by_class(fractions: FloatArray) -> dict[str, float]:
+    return {k: round(100 * float(v), 2) for k, v in zip(SIMULATED_ASSET_CLASSES, fractions, strict=True)}

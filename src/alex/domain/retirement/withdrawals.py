@@ -6,6 +6,9 @@ first-year amount is ``withdrawal_rate`` × the value at retirement, or ``target
 *initial withdrawal rate* of a path is that amount divided by its value at retirement, which
 is what the percentage and guardrail rules compare against. See ``WithdrawalStrategy`` for
 the rules themselves.
+
+``previous_inflation`` is the past year's inflation on each path when the return method has
+its own (the historical methods); without it the rules use the plan's assumed rate.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ GUYTON_KLINGER_NO_CUTS_YEARS: Final = 15
 
 
 class Withdrawals(Protocol):
-    def amount(self, *, year: int, value: FloatArray, previous_real_growth: FloatArray | None) -> FloatArray:
+    def amount(
+        self,
+        *,
+        year: int,
+        value: FloatArray,
+        previous_real_growth: FloatArray | None,
+        previous_inflation: FloatArray | None = None,
+    ) -> FloatArray:
         """This retirement year's withdrawal per path; ``year`` counts from 1."""
         ...
 
@@ -31,7 +41,14 @@ class ConstantReal:
     def __init__(self, first: FloatArray) -> None:
         self._first = first
 
-    def amount(self, *, year: int, value: FloatArray, previous_real_growth: FloatArray | None) -> FloatArray:
+    def amount(
+        self,
+        *,
+        year: int,
+        value: FloatArray,
+        previous_real_growth: FloatArray | None,
+        previous_inflation: FloatArray | None = None,
+    ) -> FloatArray:
         return self._first
 
 
@@ -41,7 +58,14 @@ class PercentOfPortfolio:
         self._floor = floor * first
         self._ceiling = ceiling * first
 
-    def amount(self, *, year: int, value: FloatArray, previous_real_growth: FloatArray | None) -> FloatArray:
+    def amount(
+        self,
+        *,
+        year: int,
+        value: FloatArray,
+        previous_real_growth: FloatArray | None,
+        previous_inflation: FloatArray | None = None,
+    ) -> FloatArray:
         return np.clip(self._rate * value, self._floor, self._ceiling)
 
 
@@ -64,14 +88,22 @@ class GuytonKlinger:
         self._lower = initial_rate * (1 - guardrail)
         self._adjustment = adjustment
 
-    def amount(self, *, year: int, value: FloatArray, previous_real_growth: FloatArray | None) -> FloatArray:
+    def amount(
+        self,
+        *,
+        year: int,
+        value: FloatArray,
+        previous_real_growth: FloatArray | None,
+        previous_inflation: FloatArray | None = None,
+    ) -> FloatArray:
         if year == 1 or previous_real_growth is None:
             return self._current
         current = self._current
-        nominal_loss = previous_real_growth * (1 + self._inflation) < 1
+        inflation = self._inflation if previous_inflation is None else previous_inflation
+        nominal_loss = previous_real_growth * (1 + inflation) < 1
         # Skipping the inflation raise is, in today's money, a cut by one year's inflation.
         frozen = nominal_loss & (_rate(current, value) > self._initial_rate)
-        current = np.where(frozen, current / (1 + self._inflation), current)
+        current = np.where(frozen, current / (1 + inflation), current)
         rate = _rate(current, value)
         cut = rate > self._upper
         if self._retirement_years - year + 1 <= GUYTON_KLINGER_NO_CUTS_YEARS:
