@@ -7,6 +7,11 @@ at the test suite's 1,000 paths), then the guardrail work a model-backed analysi
 of the three writers' data blocks (input guardrail), building the grounding index once, and
 checking a report-sized text, three times (one first answer and two re-asks); and the three
 offline writers, which every analysis runs without a model and as every fallback.
+
+Then how well the grounding check tells grounded sentences from ungrounded ones, on the test
+suite's labelled corpus about the same demo analysis ("ungrounded" is the positive class:
+precision is the share of rejected sentences that are ungrounded, recall the share of
+ungrounded sentences rejected), and the sentences it gets wrong.
 """
 
 from __future__ import annotations
@@ -23,8 +28,16 @@ from alex.analysis.offline.charter import write_charts
 from alex.analysis.offline.reporter import write_report
 from alex.analysis.offline.retirement_writer import write_retirement
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's demo portfolio
-from tests.support.portfolios import demo_portfolio, facts_for
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test suite's demo portfolio and corpus
+from tests.guardrails.grounding_corpus import (
+    GROUNDED,
+    HELD_OUT_GROUNDED,
+    HELD_OUT_UNGROUNDED,
+    UNGROUNDED,
+    Rates,
+    rates,
+)
+from tests.support.portfolios import demo_facts, demo_portfolio, facts_for, instruments
 
 RUNS = 15
 
@@ -71,6 +84,37 @@ def main() -> None:
     print(f"  offline writers (report, charts, text): {writers:8.1f} ms")
     print(f"  ratio guardrails / facts:               {guardrails / analysis:8.2f}")
     print(f"  ratio offline writers / facts:          {writers / analysis:8.2f}")
+    corpus()
+
+
+def corpus() -> None:
+    facts = demo_facts()
+    grounder = Grounder.for_facts(facts, known_tickers=instruments())
+    batches = {
+        "corpus": rates(grounder, facts),
+        "held-out batch": rates(
+            grounder, facts, grounded_templates=HELD_OUT_GROUNDED, ungrounded_templates=HELD_OUT_UNGROUNDED
+        ),
+    }
+    sizes = {
+        "corpus": (len(GROUNDED), len(UNGROUNDED)),
+        "held-out batch": (len(HELD_OUT_GROUNDED), len(HELD_OUT_UNGROUNDED)),
+    }
+    print("\nGrounding check on labelled sentences about the demo analysis (positive: ungrounded)")
+    for name, result in batches.items():
+        grounded, ungrounded = sizes[name]
+        print(
+            f"  {name + ':':<16} {grounded} grounded, {ungrounded} ungrounded; "
+            f"precision {result.precision:6.1%}, recall {result.recall:6.1%}"
+        )
+        report(result)
+
+
+def report(result: Rates) -> None:
+    for text in result.rejected_grounded:
+        print(f"    rejected though grounded: {text!r}")
+    for text, problem in result.passed_ungrounded:
+        print(f"    passed though ungrounded: {text!r} ({problem})")
 
 
 if __name__ == "__main__":

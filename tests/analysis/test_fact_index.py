@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from alex.analysis.fact_index import Grounder, allowed_tickers, fact_index
-from alex.guardrails.grounding import FactIndex, Kind, extract_quantities
+from alex.guardrails.grounding import FactIndex, Kind, Meaning, extract_quantities
 from tests.support.grounding import check_text, ungrounded
 from tests.support.portfolios import demo_facts, gappy_facts, instruments
 
@@ -32,8 +32,13 @@ def test_quantities_are_extracted_with_their_precision(
     assert (quantity.kind, quantity.value, quantity.quantum) == (kind, value, quantum)
 
 
-def test_plain_numbers_dates_and_counts_are_not_checked() -> None:
-    assert extract_quantities("17 positions in 3 accounts, prepared on 2025-03-14, seed 7") == []
+def test_plain_numbers_are_read_with_what_their_words_say_and_dates_are_not() -> None:
+    found = extract_quantities("17 positions in 3 accounts, prepared on 2025-03-14, seed 7")
+    assert [(q.text, q.kind, set(q.meanings)) for q in found] == [
+        ("17", Kind.NUMBER, {Meaning.HOLDINGS}),
+        ("3", Kind.NUMBER, {Meaning.ACCOUNTS}),
+        ("7", Kind.NUMBER, {Meaning.SEED}),
+    ]
 
 
 def test_quantities_come_in_text_order() -> None:
@@ -42,7 +47,7 @@ def test_quantities_come_in_text_order() -> None:
 
 
 def test_a_fact_matches_at_the_precision_shown_either_rounding_way() -> None:
-    index = FactIndex(money=(Decimal("253567.90"),), percent=(Decimal("83.05"),), points=())
+    index = FactIndex.of([(Kind.MONEY, Decimal("253567.90")), (Kind.PERCENT, Decimal("83.05"))])
     assert ungrounded("$253,568 and $253,567.90 and $0.25 million, 83.1% or 83.0% or 83%", index) == []
     assert [q.text for q in ungrounded("$253,570 and 83.2%", index)] == ["$253,570", "83.2%"]
 

@@ -2,14 +2,18 @@ from decimal import Decimal
 
 import pytest
 
+from alex.guardrails.figures import FLOWS
 from alex.guardrails.grounding import (
+    Fact,
     FactIndex,
     GroundingReport,
     Kind,
+    Meaning,
     Quantity,
     check,
     extract_quantities,
     mentioned_tickers,
+    without_names,
 )
 
 CATALOGUE = frozenset({"VTI", "BND", "VXUS", "TSLA", "AAPL", "BRK.B", "NOW", "K"})
@@ -84,8 +88,9 @@ def test_an_unknown_ticker_in_a_ticker_form_is_reported(text: str, ticker: str) 
     assert _check(text).tickers == (ticker,)
 
 
-def test_an_unknown_capitalised_word_is_not_a_ticker() -> None:
-    assert mentioned_tickers("NVIDIA and SPDR funds, COVID-19, the ZZZZ fund", known=CATALOGUE) == []
+def test_ordinary_capitalised_words_are_not_tickers_but_an_unknown_bare_symbol_is() -> None:
+    # Stricter than before: a bare symbol-like token nobody knows ("the ZZZZ fund") is reported too.
+    assert mentioned_tickers("NVIDIA and SPDR funds, COVID-19, the ZZZZ fund", known=CATALOGUE) == ["ZZZZ"]
 
 
 @pytest.mark.parametrize(
@@ -150,3 +155,208 @@ def test_extract_quantities_still_reads_numbers_in_text_order() -> None:
         Kind.PERCENT,
         Kind.POINTS,
     ]
+
+
+# --- stricter grounding: the issue's sentences ---------------------------------------------------
+
+ISSUE_FACTS = FactIndex.of(
+    [
+        Fact(Kind.PERCENT, Decimal("7.5"), Meaning.SUCCESS_RATE),
+        Fact(Kind.PERCENT, Decimal("92.5"), Meaning.FAILURE_RATE),
+        Fact(Kind.MONEY, Decimal("470247.12"), Meaning.PROJECTED),
+        Fact(Kind.MONEY, Decimal("253567.90"), Meaning.VALUE),
+        Fact(Kind.NUMBER, Decimal(3), Meaning.ACCOUNTS),
+        Fact(Kind.NUMBER, Decimal(17), Meaning.HOLDINGS),
+        Fact(Kind.NUMBER, Decimal(20), Meaning.YEARS),
+        Fact(Kind.NUMBER, Decimal(25), Meaning.PROJECTION_YEAR),
+    ]
+)
+
+
+def _issue(text: str) -> GroundingReport:
+    return check(text, ISSUE_FACTS, allowed_tickers=HELD, known_tickers=CATALOGUE)
+
+
+@pytest.mark.parametrize(
+    ("text", "rejected"),
+    [
+        ("Your money runs out in 7.5 % of the simulated futures.", "7.5 % (as a failure rate)"),
+        ("You have 3 accounts (the $470,247).", "$470,247 (as a value held today)"),
+        ("You hold 12 holdings.", "12 (as a number of holdings)"),
+        ("Your money should last another 12.", "12"),
+    ],
+)
+def test_the_issue_s_figures_are_rejected(text: str, rejected: str) -> None:
+    # Each passed before: a percentage, an amount or a count that exists somewhere, or no unit.
+    assert [q.describe() for q in _issue(text).quantities] == [rejected]
+
+
+def test_the_issue_s_unknown_bare_ticker_is_rejected() -> None:
+    assert _check("Consider QQQM for cheaper Nasdaq-100 exposure.").tickers == ("QQQM",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your money lasts in 7.5 % of the simulated futures.",
+        "Your money runs out in 92.5 % of the simulated futures.",
+        "Your money does not run out in 7.5 % of futures.",
+        "You have 3 accounts (the $253,568).",
+        "The median future reaches $470,247 at retirement.",
+        "You hold 17 holdings in 3 accounts and retire in 20 years.",
+        "In year 25 the median path is still positive.",
+    ],
+)
+def test_the_same_figures_in_the_right_words_are_grounded(text: str) -> None:
+    assert _issue(text).grounded, _issue(text).describe()
+
+
+def test_a_fact_of_unknown_meaning_supports_a_figure_whatever_its_words() -> None:
+    index = FactIndex.of([(Kind.PERCENT, Decimal("7.5"))])
+    assert check("It runs out in 7.5% of futures.", index, allowed_tickers=(), known_tickers=()).grounded
+
+
+def test_an_unnamed_number_does_not_match_a_fact_only_its_words_can_name() -> None:
+    # 25 is a year of the projection: "year 25" may quote it, a bare "25" may not (nor could
+    # any other number up to the horizon).
+    assert [q.text for q in _issue("Plan for 25 more.").quantities] == ["25"]
+    assert _issue("By year 25 it is gone.").grounded
+
+
+# --- reading what a figure is ----------------------------------------------------------------
+
+
+def _meanings(text: str) -> list[tuple[str, set[Meaning]]]:
+    return [(q.text, set(q.meanings)) for q in extract_quantities(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A cue names the nearest figure of its kind in its clause.
+        ("98.4% against a 95% limit", [("98.4%", set()), ("95%", {Meaning.LIMIT})]),
+        (
+            "The money lasts in 6.3% of them and runs out early in 93.7%.",
+            [("6.3%", {Meaning.SUCCESS_RATE}), ("93.7%", {Meaning.FAILURE_RATE})],
+        ),
+        ("It does not run out in 6.3% of futures.", [("6.3%", {Meaning.SUCCESS_RATE})]),
+        (
+            "equity returns 7.0% with 17.0% volatility",
+            [("7.0%", {Meaning.RETURN}), ("17.0%", {Meaning.VOLATILITY})],
+        ),
+        # A comparative widens what other words name, and names nothing alone.
+        ("under 25% of the portfolio", [("25%", {Meaning.SHARE, Meaning.LIMIT, Meaning.TARGET})]),
+        ("just under 7%", [("7%", set())]),
+        ("Equity 83.1%, Cash 6.9%", [("83.1%", set()), ("6.9%", set())]),
+        # Dollars: what is held today, projected, an income, a trade.
+        ("3 accounts (the $470,247)", [("3", {Meaning.ACCOUNTS}), ("$470,247", {Meaning.VALUE})]),
+        (
+            "$47,386 short of your $60,000 target",
+            [("$47,386", {Meaning.INCOME}), ("$60,000", {Meaning.TARGET_INCOME})],
+        ),
+        ("selling $141,586", [("$141,586", {Meaning.SOLD, Meaning.TRADE})]),
+        # Framing words set the scene for their whole sentence, past the comma.
+        (
+            "After the suggested trades, equity is 69.8% of the portfolio.",
+            [("69.8%", {Meaning.SHARE, Meaning.REBALANCED})],
+        ),
+        (
+            "By the time you retire, your portfolio is worth $450,514.",
+            [("$450,514", {Meaning.VALUE, Meaning.PROJECTED})],
+        ),
+        # "A year" keeps an amount to what flows yearly, whatever else its clause says.
+        ("about $12,614 a year from the median portfolio", [("$12,614", set(FLOWS))]),
+        ("Saving about $12,614 more a year", [("$12,614", {Meaning.SAVINGS})]),
+        # A table's column header names its cells.
+        (
+            "| Asset class | Volatility |\n| --- | --- |\n| Equity | 17.0% |",
+            [("17.0%", {Meaning.VOLATILITY})],
+        ),
+        ("| Symbol | Quantity |\n| --- | --- |\n| VTI | 12.5 |", [("12.5", {Meaning.UNITS})]),
+    ],
+)
+def test_the_words_around_a_figure_say_what_it_is(
+    text: str, expected: list[tuple[str, set[Meaning]]]
+) -> None:
+    assert _meanings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("from 48.5 to 13.3 percentage points", [Kind.POINTS, Kind.POINTS]),
+        ("between 5 and 10%", [Kind.PERCENT, Kind.PERCENT]),
+        ("5–10%", [Kind.PERCENT, Kind.PERCENT]),
+        ("3 accounts and 10%", [Kind.NUMBER, Kind.PERCENT]),
+    ],
+)
+def test_a_range_shares_the_unit_written_at_its_end(text: str, kinds: list[Kind]) -> None:
+    assert [q.kind for q in extract_quantities(text)] == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("across 1,000 simulated futures", Meaning.FUTURES),
+        ("the 18 suggested trades", Meaning.TRADES),
+        ("a 30-year retirement", Meaning.YEARS),
+        ("retire in 20 years", Meaning.YEARS),
+        ("you are 67 years old", Meaning.AGE),
+        ("at age 67", Meaning.AGE),
+        ("Year 20 (retirement)", Meaning.PROJECTION_YEAR),
+        ("seed 7", Meaning.SEED),
+        ("your 10 largest holdings", Meaning.RANK),
+        ("1 failed", Meaning.CHECKS_FAILED),
+        ("2 need attention", Meaning.CHECKS_WARNED),
+        ("6 passed", Meaning.CHECKS_PASSED),
+        ("3 of your accounts", Meaning.ACCOUNTS),
+        ("by 2045", Meaning.CALENDAR_YEAR),
+    ],
+)
+def test_a_plain_number_is_what_its_noun_or_label_says(text: str, meaning: Meaning) -> None:
+    [quantity] = extract_quantities(text)
+    assert quantity.kind is Kind.NUMBER
+    assert quantity.meanings == {meaning}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. Save more\n2) Spend less",
+        "## 2. Income against your target",
+        "Prepared on 2025-03-14 at 09:30.",
+        "Contribute to your 401(k), 403(b) or 401k.",
+        "An S&P 500 fund, a Russell 2000 fund and the Nasdaq-100.",
+        "The 5th and 95th percentiles; p50; COVID-19; Q3 and FY2025.",
+        "The 4% rule is a rule of thumb.",
+        "A classic 60/40 portfolio.",
+        "Since March 14, see step 2 and tip #3.",
+    ],
+)
+def test_names_dates_and_numbering_are_not_claims(text: str) -> None:
+    assert extract_quantities(text) == []
+
+
+def test_names_are_blanked_out_before_reading() -> None:
+    text = "Account 2 holds the iShares 20+ Year Treasury Bond ETF."
+    blanked = without_names(text, ["Account 2", "iShares 20+ Year Treasury Bond ETF", "7"])
+    assert len(blanked) == len(text)
+    assert extract_quantities(blanked) == []
+    report = check(text, INDEX, allowed_tickers=HELD, known_tickers=CATALOGUE, names=["Account 2"])
+    assert [q.text for q in report.quantities] == ["20"]  # the fund's name was not given
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## KEY RISKS TO WATCH",
+        "WHAT TO DO NEXT: rebalance.",
+        "Your IRA, HSA and 529 plan; a TL;DR at the end.",
+    ],
+)
+def test_shouting_and_acronyms_cite_no_ticker(text: str) -> None:
+    assert mentioned_tickers(text, known=CATALOGUE) == []
+
+
+def test_shouting_still_cites_a_catalogued_or_bracketed_symbol() -> None:
+    assert mentioned_tickers("## WHAT TO DO WITH TSLA AND ZZZZ (ZZZZ)", known=CATALOGUE) == ["TSLA", "ZZZZ"]

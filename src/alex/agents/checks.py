@@ -31,14 +31,21 @@ class WriterDeps:
 
 
 def require_grounded(deps: WriterDeps, texts: Iterable[str]) -> None:
-    """Re-ask when any figure or ticker in the texts matches no computed fact."""
+    """Re-ask when any figure or ticker in the texts matches no computed fact.
+
+    Every number counts, with or without a unit, and must be used for what it is in the facts:
+    the reason names the meaning the checker read ("6.3% (as a failure rate)") so that the model
+    can tell a wrong number from a right number in the wrong words.
+    """
     report = deps.grounder.check("\n\n".join(texts))
     if not report.grounded:
         reason = report.describe()
         deps.events.append(GuardrailEvent("grounding", "re_asked", reason))
         raise ModelRetry(
-            f"{reason} Quote only figures that appear in the data block (rounded is fine) and mention "
-            "only tickers the person holds. Do not compute new numbers."
+            f"{reason} Quote only figures that appear in the data block (rounded is fine), each for what "
+            "it is there (a success rate is not a failure rate, a value at retirement is not today's "
+            "value); this holds for every number, counts and years included. Mention only tickers the "
+            "person holds. Do not compute new numbers."
         )
 
 

@@ -1,7 +1,9 @@
 """The retirement writer agent: explains the Monte Carlo result, the income gap and what closes it.
 
-Every figure comes from the simulation already run; the model's text is re-asked when it cites
-one that does not, and cut at a section boundary when too long.
+Every figure comes from the simulation already run; the model's text is re-asked when it misses
+one of the prompt's sections or cites a figure that does not come from the simulation, and cut
+at a section boundary when too long. The sections are the offline writer's, so that a fallback
+reads the same.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_ai import Agent, RunContext
 
-from alex.agents.checks import WriterDeps, capped, require_grounded
+from alex.agents.checks import WriterDeps, capped, require_grounded, require_sections
 from alex.agents.llm import OutputMode, new_agent
 from alex.agents.prompts import load
+from alex.analysis.offline.retirement_writer import SECTIONS
 from alex.analysis.payloads import CONTENT_MAX, RetirementOutput
 
 TASK: Final = "Explain this retirement projection to the person it belongs to."
@@ -37,6 +40,7 @@ def build(*, mode: OutputMode, output_retries: int) -> Agent[WriterDeps, Retirem
 
     @agent.output_validator
     def validate(ctx: RunContext[WriterDeps], draft: RetirementDraft) -> RetirementDraft:
+        require_sections(ctx.deps, draft.analysis, SECTIONS)
         analysis = capped(ctx.deps, draft.analysis, what="retirement analysis")
         require_grounded(ctx.deps, [analysis])
         return draft.model_copy(update={"analysis": analysis})

@@ -4,12 +4,19 @@
 tickers; this module builds both from ``AnalysisFacts``. The model writers' validators apply it
 to every text a model returns, and the offline writers are tested against it.
 
-Facts are the numbers held in ``AnalysisFacts`` plus the numbers inside the sentences the
-analytics themselves wrote (rule rationales, rebalancing notes, chart descriptions, warnings):
-those were formatted from computed values too, some of which (e.g. a fee in dollars a year)
-are not kept as separate fields. Percentage points are checked against differences of
-percentages (drift, glide-path gaps). The allowed tickers are the person's own: every
-position in every account and every symbol the rebalancing plan trades.
+Every fact carries its kind and its meaning (``alex.guardrails.figures.Meaning``): the success
+rate is a success rate and its complement a failure rate, the median at retirement a projected
+value and the portfolio total a value held today, so that a figure quoted with the wrong words
+("runs out in" the success rate) is not grounded. Plain numbers are facts too: the counts of
+accounts, holdings, trades and checks, the years of the plan, the simulated futures, the share
+quantities, the years of the projection and the calendar years it spans.
+
+Facts are also the numbers inside the sentences the analytics themselves wrote (rule
+rationales, rebalancing notes, chart descriptions, warnings): those were formatted from
+computed values too, some of which (e.g. a fee in dollars a year) are not kept as separate
+fields. Such a number is added only when no computed fact already supports it with the
+meaning its own sentence gives it. The allowed tickers are the person's own: every position in
+every account and every symbol the rebalancing plan trades.
 """
 
 from __future__ import annotations
@@ -18,16 +25,28 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from alex.analysis.facts import AnalysisFacts, safe_income
+from alex.analysis.facts import GAP_SEARCH_PATHS, MAX_LATER_YEARS, AnalysisFacts, safe_income
 from alex.domain.charts.retirement_chart import retirement_fan_chart
-from alex.domain.retirement.models import DEFAULT_WITHDRAWAL_RATE
+from alex.domain.portfolio.rebalancing import TradeAction
+from alex.domain.portfolio.rules import Finding, RuleId, Status
+from alex.domain.retirement.models import DEFAULT_WITHDRAWAL_RATE, MAX_YEARS
 from alex.domain.retirement.simulation import SAFE_WITHDRAWAL_SUCCESS
-from alex.guardrails.grounding import FactIndex, GroundingReport, Kind, check, extract_quantities
+from alex.guardrails.grounding import (
+    Fact,
+    FactIndex,
+    GroundingReport,
+    Kind,
+    Meaning,
+    check,
+    extract_quantities,
+    without_names,
+)
 
 
 def fact_index(facts: AnalysisFacts) -> FactIndex:
-    """Every number the writers may quote, by kind."""
-    return FactIndex.of((*_portfolio_facts(facts), *_retirement_facts(facts), *_sentence_facts(facts)))
+    """Every number the writers may quote, by kind and meaning."""
+    computed = [*_portfolio_facts(facts), *_count_facts(facts), *_retirement_facts(facts)]
+    return FactIndex.of([*computed, *_sentence_facts(facts, FactIndex.of(computed))])
 
 
 def allowed_tickers(facts: AnalysisFacts) -> frozenset[str]:
@@ -38,13 +57,23 @@ def allowed_tickers(facts: AnalysisFacts) -> frozenset[str]:
     return frozenset(symbol.upper() for symbol in symbols)
 
 
+def names(facts: AnalysisFacts) -> frozenset[str]:
+    """Names a text may repeat without quoting a figure or a ticker: accounts, instruments, the person."""
+    found = {facts.profile.display_name}
+    for account in facts.portfolio.accounts:
+        found.add(account.name)
+        found.update(position.instrument.name for position in account.positions)
+    return frozenset(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Grounder:
-    """One analysis's fact index and ticker sets, built once and reused for every text checked."""
+    """One analysis's fact index, ticker sets and names, built once and reused for every text checked."""
 
     index: FactIndex
     allowed: frozenset[str]
     known: frozenset[str]
+    names: frozenset[str] = frozenset()
 
     @classmethod
     def for_facts(cls, facts: AnalysisFacts, *, known_tickers: Collection[str]) -> Grounder:
@@ -53,30 +82,34 @@ class Grounder:
             index=fact_index(facts),
             allowed=allowed_tickers(facts),
             known=frozenset(symbol.upper() for symbol in known_tickers),
+            names=names(facts),
         )
 
     def check(self, text: str) -> GroundingReport:
         """The figures and tickers in ``text`` that this analysis does not support."""
-        return check(text, self.index, allowed_tickers=self.allowed, known_tickers=self.known)
+        return check(
+            text, self.index, allowed_tickers=self.allowed, known_tickers=self.known, names=self.names
+        )
 
 
-_Fact = tuple[Kind, Decimal]
+def _of(kind: Kind, meaning: Meaning, values: Iterable[Decimal | float | int | None]) -> Iterator[Fact]:
+    return (
+        Fact(kind, v if isinstance(v, Decimal) else Decimal(str(v)), meaning) for v in values if v is not None
+    )
 
 
-def _of(kind: Kind, values: Iterable[Decimal | float | None]) -> Iterator[_Fact]:
-    return ((kind, v if isinstance(v, Decimal) else Decimal(str(v))) for v in values if v is not None)
-
-
-def _portfolio_facts(facts: AnalysisFacts) -> Iterator[_Fact]:
+def _portfolio_facts(facts: AnalysisFacts) -> Iterator[Fact]:
     analysis = facts.analysis
     valuation, allocations, rebalance = analysis.valuation, analysis.allocations, analysis.rebalance
-    yield from _of(Kind.MONEY, (valuation.total, valuation.cash, valuation.invested))
-    yield from _of(Kind.MONEY, [facts.profile.target_retirement_income])
+    money, percent, points = Kind.MONEY, Kind.PERCENT, Kind.POINTS
+    yield from _of(money, Meaning.VALUE, (valuation.total, valuation.cash, valuation.invested))
+    yield from _incomes(target=[facts.profile.target_retirement_income])
     for account in valuation.accounts:
-        yield from _of(Kind.MONEY, (account.total, account.cash, account.invested))
-        yield from _of(Kind.MONEY, (p.value for p in account.positions))
-    yield from _of(Kind.MONEY, (h.value for h in facts.holdings))
-    yield from _of(Kind.PERCENT, (h.percent for h in facts.holdings))
+        yield from _of(money, Meaning.VALUE, (account.total, account.cash, account.invested))
+        yield from _of(money, Meaning.VALUE, (p.value for p in account.positions))
+        yield from _of(money, Meaning.TRADE, (p.position.instrument.price for p in account.positions))
+    yield from _of(money, Meaning.VALUE, (h.value for h in facts.holdings))
+    yield from _of(percent, Meaning.SHARE, (h.percent for h in facts.holdings))
     for breakdown in (
         allocations.asset_class,
         allocations.region,
@@ -84,54 +117,165 @@ def _portfolio_facts(facts: AnalysisFacts) -> Iterator[_Fact]:
         allocations.account,
         allocations.instrument_type,
     ):
-        yield from _of(Kind.MONEY, breakdown.values.values())
-        yield from _of(Kind.PERCENT, breakdown.percentages.values())
-    for report in (analysis.drift, rebalance.after):
+        yield from _of(money, Meaning.VALUE, breakdown.values.values())
+        yield from _of(percent, Meaning.SHARE, breakdown.percentages.values())
+    # Today's mix, then the mix the suggested trades would leave: "69.8%" is equity after them, not now.
+    for report, (value, share) in (
+        (analysis.drift, (Meaning.VALUE, Meaning.SHARE)),
+        (rebalance.after, (Meaning.REBALANCED,) * 2),
+    ):
         for drift in (d for d in (report.asset_class, report.region) if d is not None):
-            yield from _of(Kind.MONEY, (drift.base, *drift.excluded.values()))
-            yield from _of(Kind.POINTS, (drift.tolerance, drift.largest_drift))
+            yield from _of(money, value, (drift.base, *drift.excluded.values()))
+            yield from _of(points, Meaning.LIMIT, [drift.tolerance])
+            yield from _of(points, Meaning.DRIFT, [drift.largest_drift])
             for row in drift.rows:
-                yield from _of(Kind.MONEY, [row.current_value])
-                yield from _of(Kind.PERCENT, (row.current_percent, row.target_percent))
-                yield from _of(Kind.POINTS, [row.drift])
+                yield from _of(money, value, [row.current_value])
+                yield from _of(percent, share, [row.current_percent])
+                yield from _of(percent, Meaning.TARGET, [row.target_percent])
+                yield from _of(points, Meaning.DRIFT, [row.drift])
     for finding in analysis.rules.findings:
-        kind = Kind.PERCENT if finding.unit == "%" else Kind.POINTS
-        yield from _of(kind, (finding.value, finding.threshold, finding.warn_above, finding.fail_above))
-    yield from _of(Kind.MONEY, (rebalance.bought, rebalance.sold, *rebalance.cash_after.values()))
-    yield from _of(Kind.MONEY, (number for t in rebalance.trades for number in (t.amount, t.price)))
+        kind = percent if finding.unit == "%" else points
+        yield from _of(kind, _measured(finding), [finding.value])
+        yield from _of(kind, Meaning.LIMIT, (finding.threshold, finding.warn_above, finding.fail_above))
+    yield from _of(money, Meaning.SOLD, [rebalance.sold])
+    yield from _of(money, Meaning.SOLD, (t.amount for t in rebalance.trades if t.action is TradeAction.SELL))
+    yield from _of(money, Meaning.BOUGHT, [rebalance.bought])
+    yield from _of(money, Meaning.BOUGHT, (t.amount for t in rebalance.trades if t.action is TradeAction.BUY))
+    yield from _of(
+        money, Meaning.TRADE, (*rebalance.cash_after.values(), *(t.price for t in rebalance.trades))
+    )
 
 
-def _retirement_facts(facts: AnalysisFacts) -> Iterator[_Fact]:
+def _measured(finding: Finding) -> Meaning:
+    """What a rule measured: the fee rate, a gap in percentage points, or else a share."""
+    if finding.rule_id is RuleId.FEE_RATIO:
+        return Meaning.FEE_RATE
+    return Meaning.SHARE if finding.unit == "%" else Meaning.DRIFT
+
+
+def _incomes(
+    *, target: Iterable[Decimal | None] = (), safe: Iterable[Decimal] = (), other: Iterable[Decimal] = ()
+) -> Iterator[Fact]:
+    """Retirement incomes: each is an income, and a target or the safely supported one as well."""
+    targets, safes, others = list(target), list(safe), list(other)
+    yield from _of(Kind.MONEY, Meaning.INCOME, (*targets, *safes, *others))
+    yield from _of(Kind.MONEY, Meaning.TARGET_INCOME, targets)
+    yield from _of(Kind.MONEY, Meaning.SAFE_INCOME, safes)
+
+
+def _count_facts(facts: AnalysisFacts) -> Iterator[Fact]:
+    """Plain numbers: what the analysis counted, and the quantities and years it works with."""
+    analysis, number = facts.analysis, Kind.NUMBER
+    accounts, trades = facts.portfolio.accounts, analysis.rebalance.trades
+    yield from _of(number, Meaning.ACCOUNTS, [len(accounts)])
+    yield from _of(
+        number,
+        Meaning.HOLDINGS,
+        (facts.position_count, len(facts.holdings), len(analysis.valuation.warnings)),
+    )
+    yield from _of(number, Meaning.HOLDINGS, (len(account.positions) for account in accounts))
+    allocations = analysis.allocations
+    breakdowns = (
+        allocations.asset_class,
+        allocations.region,
+        allocations.sector,
+        allocations.instrument_type,
+    )
+    yield from _of(number, Meaning.CATEGORIES, (len(b.values) for b in breakdowns))
+    yield from _of(number, Meaning.TRADES, [len(trades)])
+    yield from _of(number, Meaning.TRADES, (sum(t.account_id == a.id for t in trades) for a in accounts))
+    rules = analysis.rules
+    statuses = {status: sum(f.status is status for f in rules.findings) for status in Status}
+    yield from _of(number, Meaning.CHECKS_FAILED, [statuses[Status.FAIL]])
+    yield from _of(number, Meaning.CHECKS_WARNED, (statuses[Status.WARN], len(facts.warnings)))
+    yield from _of(number, Meaning.CHECKS_PASSED, [statuses[Status.OK]])
+    yield from _of(
+        number, Meaning.CHECKS, (*statuses.values(), statuses[Status.FAIL] + statuses[Status.WARN])
+    )
+    yield from _of(
+        number,
+        Meaning.CHECKS,
+        (len(rules.skipped), len(rules.findings), len(rules.findings) + len(rules.skipped)),
+    )
+    yield from _of(number, Meaning.YEARS, [facts.profile.years_until_retirement])
+    yield from _of(number, Meaning.UNITS, (p.quantity for account in accounts for p in account.positions))
+    yield from _of(number, Meaning.UNITS, (t.quantity for t in trades))
+    # Ranks: "your 10 largest holdings", "the 3 biggest sectors".
+    yield from _of(
+        number, Meaning.RANK, range(1, max(len(facts.holdings), *(len(b.values) for b in breakdowns)) + 1)
+    )
+
+
+def _retirement_facts(facts: AnalysisFacts) -> Iterator[Fact]:
     params, result, gap = facts.retirement_params, facts.retirement, facts.income_gap
+    money, percent, number = Kind.MONEY, Kind.PERCENT, Kind.NUMBER
+    start = facts.generated_at.year
     if params is not None:
-        yield from _of(Kind.MONEY, (params.current_value, params.annual_contribution, params.target_income))
-        yield from _of(Kind.PERCENT, (*params.allocation.values(), params.inflation, params.withdrawal_rate))
+        yield from _of(money, Meaning.VALUE, [params.current_value])
+        yield from _of(money, Meaning.SAVINGS, [params.annual_contribution])
+        yield from _incomes(target=[params.target_income])
+        yield from _of(percent, Meaning.SHARE, params.allocation.values())
+        yield from _of(percent, Meaning.INFLATION, [params.inflation])
+        yield from _of(percent, Meaning.WITHDRAWAL_RATE, [params.withdrawal_rate])
         if params.withdrawal_rate is None and params.target_income is None:
-            yield from _of(Kind.PERCENT, [DEFAULT_WITHDRAWAL_RATE])  # what the simulation then withdraws
+            yield from _of(
+                percent, Meaning.WITHDRAWAL_RATE, [DEFAULT_WITHDRAWAL_RATE]
+            )  # what the simulation withdraws
+        later = min(MAX_LATER_YEARS, MAX_YEARS - params.years_until_retirement)  # how much later was tried
+        yield from _of(number, Meaning.YEARS, (params.years_until_retirement, params.retirement_years, later))
+        yield from _of(number, Meaning.YEARS, [params.total_years])
+        # Calendar years: from the analysis's own year to the end of the projection ("by 2045").
+        yield from _of(number, Meaning.CALENDAR_YEAR, range(start, start + params.total_years + 1))
+    else:
+        yield from _of(number, Meaning.CALENDAR_YEAR, [start])
     if result is not None:
-        yield from _of(Kind.MONEY, (v for values in result.percentiles.values() for v in values))
         yield from _of(
-            Kind.MONEY,
+            money, Meaning.PROJECTED, (v for values in result.percentiles.values() for v in values)
+        )
+        yield from _of(
+            money,
+            Meaning.PROJECTED,
             (result.median_ending_value, result.p10_ending_value, result.median_value_at_retirement),
         )
-        yield from _of(Kind.MONEY, [safe_income(result)])
-        # The failure rate is the success rate's complement: "runs out in 93% of futures".
-        yield from _of(Kind.PERCENT, (result.success_rate, 100 - result.success_rate))
-        yield from _of(Kind.PERCENT, (result.safe_withdrawal_rate, SAFE_WITHDRAWAL_SUCCESS * 100))
-        yield from _of(Kind.PERCENT, result.years_lasted)
+        yield from _incomes(safe=[safe_income(result)])
+        yield from _of(percent, Meaning.SUCCESS_RATE, [result.success_rate])
+        # The failure rate is the success rate's complement: "runs out in 93.7% of futures".
+        yield from _of(percent, Meaning.FAILURE_RATE, [100 - result.success_rate])
+        yield from _of(percent, Meaning.WITHDRAWAL_RATE, [result.safe_withdrawal_rate])
+        # The confidence the safe withdrawal rate is defined with ("lasted in at least 90% of futures"):
+        # a target for the success rate, not the plan's success rate.
+        yield from _of(percent, Meaning.TARGET, [SAFE_WITHDRAWAL_SUCCESS * 100])
+        yield from _of(percent, Meaning.LASTING, result.years_lasted)
         used = result.assumptions
-        yield from _of(Kind.PERCENT, (*used.returns.values(), *used.volatilities.values(), used.inflation))
+        yield from _of(percent, Meaning.RETURN, used.returns.values())
+        yield from _of(percent, Meaning.VOLATILITY, used.volatilities.values())
+        yield from _of(percent, Meaning.INFLATION, [used.inflation])
+        yield from _of(
+            number, Meaning.CORRELATION, (c for row in used.correlations.values() for c in row.values())
+        )
+        yield from _of(number, Meaning.FUTURES, (result.paths, GAP_SEARCH_PATHS))
+        yield from _of(number, Meaning.PROJECTION_YEAR, result.years)
+        yield from _of(number, Meaning.SEED, [result.seed])
     if gap is not None:
-        yield from _of(Kind.MONEY, (gap.safe_income, gap.target_income, gap.shortfall, gap.surplus))
-        yield from _of(Kind.MONEY, [gap.extra_contribution])
+        yield from _incomes(
+            target=[gap.target_income], safe=[gap.safe_income], other=[gap.shortfall, gap.surplus]
+        )
+        yield from _of(money, Meaning.SAVINGS, [gap.extra_contribution])
+        yield from _of(number, Meaning.YEARS, [gap.later_retirement_years])
 
 
-def _sentence_facts(facts: AnalysisFacts) -> Iterator[_Fact]:
+def _sentence_facts(facts: AnalysisFacts, computed: FactIndex) -> Iterator[Fact]:
+    """Numbers in the analytics' own sentences that no computed fact supports as they are worded."""
     analysis = facts.analysis
     sentences = [f.rationale for f in analysis.rules.findings]
     sentences += [*analysis.rebalance.notes, *facts.warnings]
     sentences += [str(chart["description"]) for chart in analysis.charts.values()]
     if facts.retirement is not None:
         sentences += [str(c["description"]) for c in retirement_fan_chart(facts.retirement).values()]
+    ignored = names(facts)
     for sentence in sentences:
-        yield from ((q.kind, q.value) for q in extract_quantities(sentence))
+        for quantity in extract_quantities(without_names(sentence, ignored)):
+            if computed.supports(quantity):
+                continue
+            meanings: Iterable[Meaning | None] = quantity.meanings or [None]
+            yield from (Fact(quantity.kind, quantity.value, meaning) for meaning in meanings)

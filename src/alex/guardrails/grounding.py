@@ -1,129 +1,161 @@
 """Grounding: every figure and ticker a writer prints must come from the computed facts.
 
 A language model asked to *explain* numbers will sooner or later invent one ("about 12 %",
-"consider TSLA"). Rather than trusting it, the text is checked after the fact:
+"consider TSLA"), or quote a real one as something it is not ("runs out in 6.3 %" when 6.3 % is
+the success rate). Rather than trusting it, the text is checked after the fact:
 
-* **Figures.** A dollar amount, percentage or percentage-point difference is *grounded* when
-  some fact, rounded to the precision the text shows, equals it: "$253,568" matches the fact
-  253,567.90, "83.1%" matches 83.06, "$1.2 million" matches 1,234,567 (precision: a hundred
-  thousand). Rounding either way is accepted (a fact within half a unit of the shown last
-  digit) and signs are ignored (texts say "below"/"above" instead).
-* **Tickers.** A ticker the text cites must be one the caller allows (for a portfolio report:
-  the person's own holdings and trades). What counts as "cited" is deliberately conservative
-  so that ordinary capitals (ETF, IRA, US, NOTE) never cause a re-ask; see ``mentioned_tickers``.
+* **Figures.** Every number is read (``alex.guardrails.figures``): dollar amounts, percentages,
+  percentage points and plain numbers ("3 accounts", "in 20 years", "by 2045"), each with the
+  meanings the words of its clause name. A figure is *grounded* when a fact of its kind, and of
+  one of those meanings when it has any, equals it rounded to the precision the text shows:
+  "$253,568" matches the fact 253,567.90, "83.1%" matches 83.06, "$1.2 million" matches
+  1,234,567 (precision: a hundred thousand). Rounding either way is accepted (a fact within half
+  a unit of the shown last digit) and signs are ignored (texts say "below"/"above" instead).
+* **Tickers.** Every ticker-like token (two to five capitals, maybe with digits or a class
+  suffix) must be one the caller allows (for a portfolio report: the person's own holdings and
+  trades): a catalogued symbol the person does not hold is reported, and so is an unknown one
+  ("QQQM"). Ordinary capitals (ETF, IRA, US, NOTE) are a vocabulary, ``NOT_TICKERS``, and
+  shouted phrases are not read as symbols; see ``mentioned_tickers``.
 
 This module knows nothing about the analysis: ``alex.analysis.fact_index`` builds the
-``FactIndex`` and the allowed tickers from ``AnalysisFacts``.
+``FactIndex``, the allowed tickers and the names to ignore from ``AnalysisFacts``.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
+
+from alex.guardrails.figures import NAMED_ONLY, Kind, Meaning, Quantity, extract_quantities, without_names
+
+__all__ = [
+    "LISTED",
+    "NOT_TICKERS",
+    "Fact",
+    "FactIndex",
+    "GroundingReport",
+    "Kind",
+    "Meaning",
+    "Quantity",
+    "check",
+    "extract_quantities",
+    "mentioned_tickers",
+    "without_names",
+]
 
 LISTED: Final = 10
 """Items of each kind ``GroundingReport.describe`` names before saying "and N more"."""
 
 
-class Kind(StrEnum):
-    MONEY = "money"
-    PERCENT = "percent"
-    POINTS = "points"
+class Fact(NamedTuple):
+    """One computed number: its kind, its value and what it is.
 
+    ``meaning`` ``None`` is a number whose meaning is not known (one read from a sentence whose
+    words name nothing): nothing can contradict it, so it supports a figure whatever its words.
+    """
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
-    """A number found in a text: ``value`` (unsigned) shown to the nearest ``quantum``."""
-
-    text: str
     kind: Kind
     value: Decimal
-    quantum: Decimal
-
-
-_NUMBER: Final = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
-_MONEY: Final = re.compile(rf"\$\s?{_NUMBER}(?:\s?(million|billion|thousand|[mkb])\b)?", re.IGNORECASE)
-_POINTS: Final = re.compile(rf"(?<![\d.,]){_NUMBER}\s?(?:percentage points?|pp\b)", re.IGNORECASE)
-_PERCENT: Final = re.compile(rf"(?<![\d.,$]){_NUMBER}\s?(?:%|percent\b)", re.IGNORECASE)
-_SCALE: Final = {
-    "thousand": Decimal(10) ** 3,
-    "k": Decimal(10) ** 3,
-    "million": Decimal(10) ** 6,
-    "m": Decimal(10) ** 6,
-    "billion": Decimal(10) ** 9,
-    "b": Decimal(10) ** 9,
-}
-
-
-def extract_quantities(text: str) -> list[Quantity]:
-    """Dollar amounts, percentages and percentage-point differences in ``text``, in order."""
-    found = [
-        *_matches(_MONEY, text, Kind.MONEY),
-        *_matches(_POINTS, text, Kind.POINTS),
-        *_matches(_PERCENT, text, Kind.PERCENT),
-    ]
-    return [quantity for _, quantity in sorted(found, key=lambda item: item[0])]
-
-
-def _matches(pattern: re.Pattern[str], text: str, kind: Kind) -> Iterator[tuple[int, Quantity]]:
-    for match in pattern.finditer(text):
-        whole, fraction = match.group(1), match.group(2)
-        scale = _SCALE[match.group(3).lower()] if kind is Kind.MONEY and match.group(3) else Decimal(1)
-        digits = Decimal(f"{whole.replace(',', '')}.{fraction or '0'}")
-        quantum = Decimal(1).scaleb(-len(fraction or "")) * scale
-        yield match.start(), Quantity(text=match.group(0), kind=kind, value=digits * scale, quantum=quantum)
+    meaning: Meaning | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class FactIndex:
-    """The unsigned fact values of each kind, sorted, for range look-ups."""
+    """The unsigned fact values by kind and meaning, each sorted, for range look-ups."""
 
-    money: tuple[Decimal, ...]
-    percent: tuple[Decimal, ...]
-    points: tuple[Decimal, ...]
+    values: Mapping[Kind, Mapping[Meaning | None, tuple[Decimal, ...]]]
 
     @classmethod
-    def of(cls, facts: Iterable[tuple[Kind, Decimal]]) -> FactIndex:
-        """The index of ``(kind, value)`` pairs (signs dropped, duplicates merged)."""
-        by_kind: dict[Kind, set[Decimal]] = {kind: set() for kind in Kind}
-        for kind, value in facts:
-            by_kind[kind].add(abs(value))
+    def of(cls, facts: Iterable[Fact | tuple[Kind, Decimal]]) -> FactIndex:
+        """The index of the facts (signs dropped, duplicates merged); a pair has no known meaning."""
+        grouped: dict[Kind, dict[Meaning | None, set[Decimal]]] = {}
+        for item in facts:
+            fact = item if isinstance(item, Fact) else Fact(*item)
+            grouped.setdefault(fact.kind, {}).setdefault(fact.meaning, set()).add(abs(fact.value))
         return cls(
-            money=tuple(sorted(by_kind[Kind.MONEY])),
-            percent=tuple(sorted(by_kind[Kind.PERCENT])),
-            points=tuple(sorted(by_kind[Kind.POINTS])),
+            values={
+                kind: {meaning: tuple(sorted(values)) for meaning, values in by_meaning.items()}
+                for kind, by_meaning in grouped.items()
+            }
         )
 
+    def of_kind(self, kind: Kind) -> tuple[Decimal, ...]:
+        """Every value of one kind, whatever its meaning, sorted."""
+        return tuple(sorted({v for values in self.values.get(kind, {}).values() for v in values}))
+
+    @property
+    def money(self) -> tuple[Decimal, ...]:
+        return self.of_kind(Kind.MONEY)
+
+    @property
+    def percent(self) -> tuple[Decimal, ...]:
+        return self.of_kind(Kind.PERCENT)
+
+    @property
+    def points(self) -> tuple[Decimal, ...]:
+        return self.of_kind(Kind.POINTS)
+
+    @property
+    def numbers(self) -> tuple[Decimal, ...]:
+        return self.of_kind(Kind.NUMBER)
+
     def supports(self, quantity: Quantity) -> bool:
-        """True when a fact lies within half a shown unit of the quantity."""
-        values = {Kind.MONEY: self.money, Kind.PERCENT: self.percent, Kind.POINTS: self.points}[quantity.kind]
-        half = quantity.quantum / 2
-        index = bisect_left(values, quantity.value - half)
-        return index < len(values) and values[index] <= quantity.value + half
+        """True when a fact of the quantity's kind lies within half a shown unit of it.
+
+        A quantity whose words name meanings needs a fact of one of them (or of no known
+        meaning); one whose words name nothing may match any fact of its kind, except the
+        ``NAMED_ONLY`` ones (years of the projection, ranks, share quantities, …).
+        """
+        by_meaning = self.values.get(quantity.kind, {})
+        if quantity.meanings:
+            pools = [by_meaning[m] for m in (*quantity.meanings, None) if m in by_meaning]
+        else:
+            pools = [values for meaning, values in by_meaning.items() if meaning not in NAMED_ONLY]
+        return any(_near(values, quantity) for values in pools)
+
+
+def _near(values: tuple[Decimal, ...], quantity: Quantity) -> bool:
+    half = quantity.quantum / 2
+    index = bisect_left(values, quantity.value - half)
+    return index < len(values) and values[index] <= quantity.value + half
 
 
 # --- tickers -----------------------------------------------------------------------------------
 
 NOT_TICKERS: Final = frozenset(
     {
-        # Finance and tax vocabulary.
-        *("ETF", "ETN", "IRA", "ROTH", "SEP", "REIT", "CAGR", "SWR", "MSCI", "FTSE", "NYSE", "NASDAQ"),
-        *("S&P", "APR", "APY", "CD", "FDIC", "SIPC", "IRS", "HSA", "FSA", "401K", "403B", "457B", "K"),
-        *("GDP", "CPI", "TIPS", "NAV", "YTD", "ESG", "AUM", "TER", "MER", "ER", "EPS", "PE", "RMD"),
-        *("FICA", "SSA", "SS", "FIRE", "DCA", "IPO", "SEC", "FINRA", "FED", "FOMC", "ECB", "QE"),
-        *("EM", "DM", "EAFE", "ACWI", "LTCG", "STCG", "AMT", "AGI", "MAGI", "CFP", "CFA", "CEO", "CFO"),
-        *("AI", "ATM", "FAQ", "TBD", "NA", "OK", "PDF", "CSV", "API", "IT"),
+        # Finance and tax vocabulary: a writer uses these as words, and some are also real
+        # symbols somewhere, which is why they count only in a ticker form *and* catalogued.
+        *("ETF", "ETN", "ETP", "IRA", "ROTH", "SEP", "REIT", "MLP", "BDC", "ADR", "CAGR", "SWR", "MSCI"),
+        *("FTSE", "NYSE", "NASDAQ", "AMEX", "CBOE", "OTC", "S&P", "SPDR", "CRSP", "DJIA", "DOW", "SPX"),
+        *("NDX", "RUT", "VIX", "APR", "APY", "CD", "CDS", "FDIC", "SIPC", "IRS", "HSA", "FSA", "TSP"),
+        *("ESPP", "RSU", "ISA", "SIPP", "TFSA", "RRSP", "RESP", "RRIF", "LIRA", "ABLE", "UTMA", "UGMA"),
+        *("HYSA", "MMF", "401K", "403B", "457B", "K", "GDP", "CPI", "PCE", "PPI", "TIPS", "MBS", "ABS"),
+        *("NAV", "YTD", "QTD", "MTD", "YOY", "YTM", "ESG", "SRI", "AUM", "TER", "MER", "OER", "ER"),
+        *("EPS", "PE", "PEG", "PB", "CAPE", "ROI", "ROE", "ROA", "IRR", "NPV", "DCF", "FCF", "EBIT"),
+        *("RMD", "RMDS", "QCD", "SPIA", "COLA", "LTC", "LTCI", "FICA", "SSA", "SSI", "SSDI", "SS"),
+        *("FIRE", "DCA", "DRIP", "IPO", "SPAC", "SEC", "FINRA", "FED", "FOMC", "ECB", "BOE", "BOJ"),
+        *("QE", "QT", "FX", "EM", "DM", "EAFE", "ACWI", "IG", "HY", "LTCG", "STCG", "NIIT", "AMT"),
+        *("AGI", "MAGI", "ACA", "HDHP", "CFP", "CFA", "CPA", "RIA", "CEO", "CFO", "CTO", "EV", "ATH"),
+        *("AI", "ATM", "FAQ", "TBD", "TBA", "NA", "N/A", "OK", "PDF", "CSV", "API", "IT", "ID", "PIN"),
+        *("URL", "LLM", "GPT", "FYI", "ASAP", "DIY", "TL", "DR", "TLDR", "PS", "NB", "AM", "PM", "UTC"),
+        *("EST", "GMT", "LLC", "INC", "CORP", "LTD", "PLC", "AG", "SA", "NV", "CO", "COVID", "PIMCO"),
+        *("II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "USPS", "USSR"),
         # Places and currencies.
-        *("US", "USA", "U.S", "UK", "U.K", "EU", "E.U", "USD", "EUR", "GBP", "JPY", "CAD", "CHF", "AUD"),
+        *("US", "USA", "U.S", "UK", "U.K", "EU", "E.U", "UAE", "UN", "APAC", "EMEA", "LATAM", "NYC"),
+        *("USD", "EUR", "GBP", "JPY", "CAD", "CHF", "AUD", "CNY", "HKD", "INR"),
         # Shouted words that are also real tickers somewhere (ServiceNow is NOW, Allstate ALL).
-        *("NOT", "NO", "AND", "OR", "THE", "ALL", "NOW", "ON", "DO", "IS", "BE", "GO", "SO", "AT"),
-        *("ARE", "CAN", "KEY", "LOW", "HIGH", "BIG", "NEW", "TOP", "BUY", "SELL", "HOLD", "YOU"),
-        *("NOTE", "WARNING", "IMPORTANT", "TIP"),
+        *("NOT", "NO", "AND", "OR", "THE", "ALL", "NOW", "ON", "DO", "IS", "BE", "GO", "SO", "AT", "TO"),
+        *("ARE", "CAN", "KEY", "LOW", "HIGH", "BIG", "NEW", "TOP", "BUY", "SELL", "HOLD", "YOU", "ACT"),
+        *("NOTE", "WARNING", "IMPORTANT", "TIP", "MUST", "NEVER", "ONLY", "VERY", "MORE", "LESS", "MOST"),
+        *("YES", "OFF", "OUT", "UP", "DOWN", "OVER", "SAFE", "RISK", "RISKS", "GAP", "PLAN", "GOAL"),
+        *("WHY", "HOW", "WHAT", "WHEN", "OF", "IN", "IF", "BY", "FOR", "WITH", "YOUR", "ANY", "ONE"),
+        *("CASH", "BOND", "BONDS", "STOCK", "FUND", "FUNDS", "GOLD", "FEE", "FEES", "TAX", "DEBT", "RATE"),
+        *("STEP", "NEXT", "DONE", "FREE", "GOOD", "BAD", "BEST", "KEEP", "SAVE", "STOP", "WAIT", "HELP"),
     }
 )
 """Capitalised words that are tickers only when in the catalogue *and* written in a ticker form."""
@@ -134,6 +166,8 @@ _TOKEN: Final = re.compile(
     # ("__VTI__"), not as part of a word, hence [^\W_] rather than \w.
     r"(?<![^\W_])(?<!&)(?<![^\W_][.\-])[A-Z][A-Z0-9]{0,5}(?:[.\-][A-Z]{1,2})?(?![^\W_]|&)"
 )
+_TICKER_LIKE: Final = re.compile(r"[A-Z][A-Z0-9]{1,4}(?:[.\-][A-Z]{1,2})?")
+"""What a bare symbol looks like: two to five capitals or digits, maybe a share class."""
 _PERIOD: Final = re.compile(r"Q[1-4]|H[12]|FY\d{2,4}")
 """Quarters, halves and fiscal years ("Q3", "FY2025") are not tickers even in brackets."""
 _MARKUP: Final = "*_`"
@@ -142,18 +176,28 @@ _INTRODUCED: Final = re.compile(
     r"\s*\Z",
     re.IGNORECASE,
 )
+_CAPS_WORD: Final = r"[A-Z][A-Z0-9'&.\-]*"
+_SHOUTED: Final = re.compile(
+    rf"(?<![^\W_])(?:{_CAPS_WORD}[ \t*_`]+){{2,}}{_CAPS_WORD}(?![^\W_])"  # three or more capitalised words
+    rf"|^[ \t]*#{{1,6}}[ \t]+[^a-z\n]*$",  # a heading in capitals
+    re.MULTILINE,
+)
+"""Shouting ("WHAT TO DO NOW", "## KEY RISKS"): its words are read as symbols only when catalogued."""
 
 
 def mentioned_tickers(text: str, *, known: Collection[str]) -> list[str]:
     """The ticker symbols ``text`` cites, in order of first appearance, each once.
 
-    An all-caps token counts when it is in ``known`` (the catalogue, upper-case) or written in
-    a ticker form: "(XYZ)", "$XYZ", "ticker XYZ", "NYSE: XYZ"/"NASDAQ: XYZ". Exceptions, each
-    to keep ordinary capitals from being taken for tickers:
+    A token counts when it is in ``known`` (the catalogue, upper-case), written in a ticker form
+    ("(XYZ)", "$XYZ", "ticker XYZ", "NYSE: XYZ"/"NASDAQ: XYZ"), or looks like a symbol (two to
+    five capitals or digits, maybe a class suffix: "QQQM", "BRK.B"). Exceptions, each to keep
+    ordinary capitals from being taken for tickers:
 
     * a word in ``NOT_TICKERS`` (ETF, IRA, US, NOTE, …) counts only when known *and* in a
       ticker form ("ServiceNow (NOW)");
     * a single letter counts only in a ticker form ("$F"), since "A" and "I" are words;
+    * an unknown word in shouting (three capitalised words in a row, or a heading in capitals)
+      counts only in a ticker form: "WHAT TO DO" cites nothing, "WHAT TO DO WITH TSLA" cites TSLA;
     * "401(K)" is not a ticker form (the bracket is glued to the number).
 
     Markdown emphasis and headings are transparent: "**VTI**", "__VTI__" and "## VTI" cite VTI.
@@ -161,6 +205,7 @@ def mentioned_tickers(text: str, *, known: Collection[str]) -> list[str]:
     Share classes are matched whichever separator is used ("BRK.B" is "BRK-B").
     """
     catalogue = {_canonical(symbol) for symbol in known}
+    shouted = [m.span() for m in _SHOUTED.finditer(text)]
     found: dict[str, str] = {}
     for match in _TOKEN.finditer(text):
         token = match.group(0)
@@ -172,8 +217,11 @@ def mentioned_tickers(text: str, *, known: Collection[str]) -> list[str]:
             counts = in_form and key in catalogue
         elif len(token) == 1:
             counts = in_form
+        elif in_form or key in catalogue:
+            counts = True
         else:
-            counts = in_form or key in catalogue
+            loud = any(start <= match.start() < end for start, end in shouted)
+            counts = not loud and _TICKER_LIKE.fullmatch(token) is not None
         if counts:
             found[key] = token
     return list(found.values())
@@ -213,7 +261,8 @@ class GroundingReport:
             return "Every figure and ticker matches the computed facts."
         parts = []
         if self.quantities:
-            parts.append(f"These figures match no computed fact: {_listed(q.text for q in self.quantities)}.")
+            figures = _listed(q.describe() for q in self.quantities)
+            parts.append(f"These figures match no computed fact: {figures}.")
         if self.tickers:
             parts.append(f"These tickers are not in the portfolio: {_listed(self.tickers)}.")
         return " ".join(parts)
@@ -226,9 +275,18 @@ def _listed(items: Iterable[str]) -> str:
 
 
 def check(
-    text: str, index: FactIndex, *, allowed_tickers: Collection[str], known_tickers: Collection[str]
+    text: str,
+    index: FactIndex,
+    *,
+    allowed_tickers: Collection[str],
+    known_tickers: Collection[str],
+    names: Collection[str] = (),
 ) -> GroundingReport:
-    """The figures in ``text`` no fact supports and the tickers it cites that are not allowed."""
+    """The figures in ``text`` no fact supports and the tickers it cites that are not allowed.
+
+    ``names`` (accounts, instruments) are blanked out first: they are labels, not claims.
+    """
+    text = without_names(text, names)
     quantities: dict[str, Quantity] = {}
     for quantity in extract_quantities(text):
         if quantity.text not in quantities and not index.supports(quantity):

@@ -1,11 +1,13 @@
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
+from alex.agents.prompts import load
 from alex.analysis.facts import GAP_SEARCH_PATHS, AnalysisFacts
-from alex.analysis.offline.retirement_writer import verdict, write_retirement
+from alex.analysis.offline.retirement_writer import SECTIONS, verdict, write_retirement
 from alex.domain.formatting import format_money, format_percent
 from alex.settings import OFFLINE_MODEL
 from tests.support.grounding import check_text, ungrounded
@@ -31,6 +33,17 @@ def test_every_amount_percentage_and_ticker_is_grounded(make_facts: Callable[[],
     assert grounding.grounded, grounding.describe()
 
 
+@pytest.mark.parametrize("make_facts", [demo_facts, empty_facts, gappy_facts])
+def test_the_prompt_s_sections_appear_in_order(make_facts: Callable[[], AnalysisFacts]) -> None:
+    text = write_retirement(make_facts()).analysis
+    assert re.findall(r"^## (.+)$", text, flags=re.MULTILINE) == list(SECTIONS)
+
+
+def test_the_retirement_prompt_asks_for_the_same_sections() -> None:
+    prompt = " ".join(load("retirement").text.split())  # its lines wrap inside titles
+    assert all(title in prompt for title in SECTIONS)
+
+
 def test_the_explanation_covers_the_result_the_gap_and_the_assumptions() -> None:
     facts = demo_facts()
     result, gap = facts.retirement, facts.income_gap
@@ -38,9 +51,10 @@ def test_the_explanation_covers_the_result_the_gap_and_the_assumptions() -> None
     assert gap is not None
     assert gap.extra_contribution is not None
     text = write_retirement(facts).analysis
-    for heading in ("Summary", "Your starting point", "What the simulation shows", "Retirement income"):
-        assert f"## {heading}" in text
-    assert "## Assumptions" in text
+    # The sections the retirement prompt asks a model for, so that a fallback reads the same.
+    assert re.findall(r"^## (.+)$", text, flags=re.MULTILINE) == list(SECTIONS)
+    for heading in ("Your starting point", "What the simulation shows", "Risks to keep in mind"):
+        assert f"### {heading}" in text
     assert f"**{format_percent(result.success_rate)}**" in text
     assert format_money(result.median_value_at_retirement) in text
     assert format_money(result.percentiles["p5"][result.retirement_starts_at_year]) in text

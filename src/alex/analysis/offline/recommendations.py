@@ -123,8 +123,8 @@ def _warn(finding: Finding) -> str:
 
 def _single_position(finding: Finding, facts: AnalysisFacts) -> tuple[str, str]:
     symbol = finding.subject or "your largest position"
-    sales = [
-        f"{format_money(t.amount)} in {t.account_name}"
+    sales = [  # "selling" next to each amount says it is a trade, not the value of the account named
+        f"selling {format_money(t.amount)} in {t.account_name}"
         for t in facts.analysis.rebalance.trades
         if t.symbol == finding.subject and t.action is TradeAction.SELL
     ]
@@ -133,7 +133,7 @@ def _single_position(finding: Finding, facts: AnalysisFacts) -> tuple[str, str]:
         "can do to your plan."
     )
     if sales:
-        impact += f" The rebalancing plan already sells {symbol}: {'; '.join(sales)}."
+        impact += f" The rebalancing plan already does: {'; '.join(sales)}."
     return f"Reduce your {symbol} position", impact
 
 

@@ -309,11 +309,8 @@ def _recommendations(facts: AnalysisFacts, advice: list[Recommendation]) -> str:
                     for t in shown
                 ],
             ),
-            (
-                f"{plural(more, 'more trade')} {'is' if more == 1 else 'are'} in the analysis summary. "
-                if more
-                else ""
-            )
+            # The total, not the number left out: only the total is a computed fact.
+            (f"The analysis summary lists all {plural(len(trades), 'trade')}. " if more else "")
             + "Each account pays for its purchases with its own cash and sales; quantities are estimates at "
             "today's prices, so check them before trading.",
         ]
@@ -331,7 +328,8 @@ def _conclusion(facts: AnalysisFacts, advice: list[Recommendation]) -> str:
         }[facts.analysis.rules.worst]
     urgent = [r for r in advice if r.priority == "high"]
     if len(urgent) > 1:
-        focus = f"Start with the {len(urgent)} high-priority actions, beginning with “{urgent[0].title}”."
+        # No count of the actions: it is not a computed fact, so the grounding check would not know it.
+        focus = f"Start with the high-priority actions, beginning with “{urgent[0].title}”."
     else:
         focus = f"The first step is “{advice[0].title}”."
     return (

@@ -2,7 +2,8 @@
 
 It covers what the reference's retirement specialist was asked for (readiness, the median and
 a pessimistic path, safe withdrawal rate, the gap to the target income and how to close it,
-risks, assumptions), using only the simulation's own numbers.
+risks, assumptions), using only the simulation's own numbers, in the level-2 ``SECTIONS`` the
+retirement prompt asks a model for, so that a fallback reads like the model's text.
 """
 
 from __future__ import annotations
@@ -34,30 +35,45 @@ VERDICTS: Final = (
     (0.0, "unlikely to last"),
 )
 TABLE_STEP_YEARS: Final = 5
+SECTIONS: Final = (
+    "Projection",
+    "Income against your target",
+    "What would close the gap",
+    "Assumptions and limits",
+)
+"""The level-2 sections, in order; the retirement prompt lists the same and its validator requires them."""
 
 
 def write_retirement(facts: AnalysisFacts) -> RetirementOutput:
-    """The retirement explanation in markdown (or why there is no projection)."""
+    """The retirement explanation in markdown (or why there is no projection), in ``SECTIONS``."""
     params, result = facts.retirement_params, facts.retirement
     if params is None or result is None:
-        body = ["## No projection yet", _no_projection_reason(facts)]
+        bodies = (
+            _no_projection_reason(facts),
+            "Without a projection there is no income estimate to compare with your target.",
+            "Once there is a projection, this section says what extra saving or a later retirement "
+            "would close any gap.",
+            "No simulation was run, so no market assumptions were used.",
+        )
     else:
-        body = [
-            "## Summary",
-            readiness(facts, params, result),
-            "## Your starting point",
-            _starting_point(params),
-            "## What the simulation shows",
-            _simulation(result),
-            "## Retirement income",
+        bodies = (
+            "\n\n".join(
+                [
+                    readiness(facts, params, result),
+                    "### Your starting point",
+                    _starting_point(params),
+                    "### What the simulation shows",
+                    _simulation(result),
+                ]
+            ),
             _income(facts, result),
-            "## Assumptions",
-            _assumptions(result),
-            "## Risks to keep in mind",
-            _risks(params, result),
-        ]
-    analysis = "\n\n".join(["# Retirement projection", OFFLINE_NOTICE, *body])
-    return RetirementOutput(analysis=analysis, generated_by=OFFLINE_MODEL)
+            _closing(facts),
+            "\n\n".join([_assumptions(result), "### Risks to keep in mind", _risks(params, result)]),
+        )
+    parts = ["# Retirement projection", OFFLINE_NOTICE]
+    for title, body in zip(SECTIONS, bodies, strict=True):
+        parts += [f"## {title}", body]
+    return RetirementOutput(analysis="\n\n".join(parts), generated_by=OFFLINE_MODEL)
 
 
 def verdict(success_rate: float) -> str:
@@ -191,10 +207,18 @@ def _income(facts: AnalysisFacts, result: RetirementResult) -> str:
     )
     if gap.shortfall <= 0:
         return text + f": {format_money(gap.surplus)} a year of headroom."
+    return text + f": a shortfall of {format_money(gap.shortfall)} a year."
+
+
+def _closing(facts: AnalysisFacts) -> str:
+    gap = facts.income_gap
+    if gap is None:
+        return "With no target income there is no gap to close; set one in your profile to measure it."
+    if gap.shortfall <= 0:
+        return "There is no gap to close: the median future already supports your target income."
     return (
-        text + f": a shortfall of {format_money(gap.shortfall)} a year.\n\n"
-        f"**What would close it.** {closing_options(facts)} These what-ifs re-ran the simulation with "
-        f"{GAP_SEARCH_PATHS:,} futures and the same seed, so treat them as estimates."
+        f"{closing_options(facts)} These what-ifs re-ran the simulation with {GAP_SEARCH_PATHS:,} futures "
+        "and the same seed, so treat them as estimates."
     )
 
 
