@@ -18,6 +18,7 @@ from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models.function import AgentInfo
 from sqlalchemy import select
 
+from alex.agents.prompts import load
 from alex.agents.team import Team
 from alex.analysis.workflow import AnalysisWorkflow
 from alex.db import accounts, ai_decisions, positions
@@ -89,7 +90,7 @@ async def test_a_well_behaved_model_writes_every_section(database: Database, set
     for row in audit.values():
         assert row.outcome == "passed"
         assert row.model.startswith("function:scripted-")
-        assert row.prompt_version.startswith("v1-")
+        assert row.prompt_version == load(row.agent).version
         assert len(row.input_sha256) == 64
         assert row.requests == 1
         assert row.tokens_in > 0
@@ -116,6 +117,27 @@ async def test_malformed_json_is_re_asked_then_accepted(database: Database, sett
     assert row.outcome == "re_asked"
     assert row.requests == 2
     assert ("schema", "re_asked") in _checks(row)
+
+
+async def test_a_retirement_text_missing_its_sections_is_re_asked(
+    database: Database, settings: Settings
+) -> None:
+    def one_section_then_all(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+        if scripted.reasks(messages) == 0:
+            rate = scripted.data(messages)["success_rate"]
+            text = f"## Projection\n\nThe plan lasted in {rate:.1f}% of the simulated futures. " * 3
+            return scripted.answer(info, {"analysis": text})
+        return scripted.good_retirement(messages, info)
+
+    job = await _analyse(database, settings, retirement=one_section_then_all)
+    assert job.retirement_payload is not None
+    assert "fallback" not in job.retirement_payload
+    row = (await _audit(database, job.id))["retirement"]
+    assert row.outcome == "re_asked"
+    sections = [g["detail"] for g in row.guardrails if g["check"] == "sections"]
+    assert sections == [
+        "missing sections: Income against your target, What would close the gap, Assumptions and limits"
+    ]
 
 
 async def test_a_wrong_percentage_and_an_unheld_ticker_are_re_asked_then_fall_back(

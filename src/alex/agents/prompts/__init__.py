@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-CURRENT: Final = {"tagger": "v1", "reporter": "v1", "charter": "v1", "retirement": "v1"}
+CURRENT: Final = {"tagger": "v1", "reporter": "v2", "charter": "v1", "retirement": "v2"}
 
 
 @dataclass(frozen=True, slots=True)
