@@ -18,6 +18,10 @@ class Instrument:
     ``expense_ratio`` is a yearly cost in percent (``Decimal("0.0945")`` = 0.0945 % a year) or
     ``None`` when unknown. ``unclassified`` marks an instrument whose maps are missing or are a
     placeholder awaiting the tagger; the maps that are present are still used for allocations.
+    ``quantity_step`` is the smallest quantity an order may be a multiple of: 1 (whole shares,
+    the default, as nothing records yet which instruments trade in fractions), a fraction such
+    as ``Decimal("0.001")`` when fractional shares can be traded, or ``None`` for any quantity
+    (to the 8 decimal places positions are stored with).
     """
 
     symbol: str
@@ -29,10 +33,13 @@ class Instrument:
     allocation_sectors: dict[str, Decimal] = field(default_factory=dict)
     expense_ratio: Decimal | None = None
     unclassified: bool = False
+    quantity_step: Decimal | None = Decimal(1)
 
     def __post_init__(self) -> None:
         if self.price is not None and self.price < 0:
             raise ValueError(f"{self.symbol}: price must not be negative")
+        if self.quantity_step is not None and not (self.quantity_step.is_finite() and self.quantity_step > 0):
+            raise ValueError(f"{self.symbol}: quantity step must be positive")
         if self.expense_ratio is not None and self.expense_ratio < 0:
             raise ValueError(f"{self.symbol}: expense ratio must not be negative")
 

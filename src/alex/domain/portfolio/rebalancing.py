@@ -20,20 +20,44 @@ How the trades are chosen (a household-level optimisation, not per account):
   ``new_money_only`` forbids sales and instead invests the accounts' cash (plus any
   ``new_money`` deposited first) toward the targets.
 
-Trades are rounded so they can be executed and can never overdraw anything: quantities are cut
-to 8 decimal places (the database precision) rounding down, a sale never exceeds the quantity
-held (a holding that would keep less than ``minimum_trade`` is sold in full rather than left
-as dust), trades under ``minimum_trade`` are dropped,
-and buys are scaled down if the rounded sales of an account would not cover them. The drift
-after trading is then recomputed from the traded portfolio, so ``after`` is a measurement,
-not a promise; targets that held instruments cannot reach are explained in ``notes``.
+Sales in taxable accounts come last. Selling in a taxable account (any account type outside
+``TAX_ADVANTAGED_ACCOUNT_TYPES``, including unknown types) may realise capital gains; selling in
+a 401(k), IRA, 529, HSA or pension does not. So the planner first solves without any sale in a
+taxable account (taxable accounts may still invest their cash). When that reaches the same drift
+as the unrestricted solve (within ``SAME_DRIFT``, a tenth of a percentage point), it is the plan:
+the sales happen in tax-advantaged accounts that hold what must be reduced and can buy what is
+needed, and taxable holdings are left alone. Otherwise the unrestricted plan is used, with
+trades in taxable accounts weighted heavier than in tax-advantaged ones, so the tax-advantaged
+accounts do as much of the work as they can; every sale left in a taxable account carries
+``TAXABLE_SALE_NOTE`` and the plan's notes say so.
+
+Trades are rounded so a person can place them and so they never overdraw anything:
+
+- Quantities are multiples of the instrument's ``quantity_step`` (whole shares by default; any
+  quantity to 8 decimal places when the step is ``None``), and ``amount`` is quantity × price
+  to the cent.
+- A sale is rounded to the nearest step, never beyond the whole steps held; a holding that
+  would keep less than ``minimum_trade`` is sold in full instead (a whole position can be sold
+  even when it includes a fraction of a share).
+- Each account's purchases are paid from its own cash (to the cent, rounded down) plus its
+  rounded sales. The account's buys are first scaled alike so that the cash the optimiser meant
+  to keep stays (a sale rounded up funds a little more, one rounded down or dropped a little
+  less, never more than the account has); each is rounded down to whole steps; then the money
+  left buys one more step for the buys that fell at least half a step short, largest shortfall
+  first, while it lasts. So buys are rounded to the nearest step the account can pay for, and
+  no account's cash goes negative.
+- Trades rounding to zero, or to less than ``minimum_trade``, are dropped.
+
+The drift after trading is then recomputed from the rounded trades, so ``after`` is a
+measurement of the orders shown, not a promise; targets that held instruments cannot reach are
+explained in ``notes``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from typing import Final
 
@@ -55,20 +79,53 @@ PLAN_MENU_ACCOUNT_TYPES: Final = frozenset(
 )
 """Accounts that can only buy from their plan's menu, so they only trade what they already hold."""
 
+TAX_ADVANTAGED_ACCOUNT_TYPES: Final = frozenset(
+    {
+        AccountType.K401.value,
+        AccountType.ROTH_IRA.value,
+        AccountType.TRADITIONAL_IRA.value,
+        AccountType.K529.value,
+        AccountType.HSA.value,
+        AccountType.PENSION.value,
+    }
+)
+"""Accounts where selling realises no taxable gain; every other type (taxable, other) may."""
+
+TAXABLE_SALE_NOTE: Final = (
+    "Selling in a taxable account may realise capital gains; check the tax cost before you sell."
+)
+TAXABLE_SALES_NOTE: Final = (
+    "Some sales are in a taxable account, where selling may realise capital gains; check the tax "
+    "cost before you sell."
+)
+"""The plan's note when sales remain in taxable accounts (followed, when the person has
+tax-advantaged holdings, by why those could not make the sales instead)."""
+
 DEFAULT_MINIMUM_TRADE: Final = Decimal(1)
 QUANTITY_QUANTUM: Final = Decimal("0.00000001")
+"""The finest quantity positions are stored with, used when an instrument has no step."""
+SAME_DRIFT: Final = 1e-3
+"""How much closer (as a fraction, root-sum-square over the targets) the unrestricted solve must
+get before sales in taxable accounts are used rather than avoided."""
 
 # Weights of the optimiser's rows, in units of "fraction of the portfolio". The budget rows are
 # near-hard constraints (an account may not spend money it does not have); the turnover rows
 # only break ties between equally good solutions, so they must be tiny next to drift rows.
 _BUDGET_WEIGHT: Final = 1e4
 _TURNOVER_WEIGHT: Final = 1e-2
+# Trading in a taxable account costs this many times more: tax-advantaged accounts go first.
+_TAXABLE_TURNOVER_FACTOR: Final = 3.0
 _REWEIGHTING_ROUNDS: Final = 4
 # When both target maps cannot be met at once, the asset mix wins: it drives most of a
 # portfolio's risk and return, the regional split much less (an asset-class share error costs
 # 25 times a region share error of the same size).
 _ASSET_CLASS_PRIORITY: Final = 5.0
 _SMALLEST_BASE: Final = 1e-6
+
+
+def is_tax_advantaged(account_type: str) -> bool:
+    """True when selling in an account of this type realises no taxable gain."""
+    return account_type in TAX_ADVANTAGED_ACCOUNT_TYPES
 
 
 class TradeAction(StrEnum):
@@ -78,7 +135,10 @@ class TradeAction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Trade:
-    """One order: ``amount`` is quantity × price to the cent; ``position_id`` is None for a new position."""
+    """One order: ``amount`` is quantity × price to the cent; ``position_id`` is None for a new position.
+
+    ``tax_note`` is set on sales in taxable accounts (``TAXABLE_SALE_NOTE``), else None.
+    """
 
     account_id: str
     account_name: str
@@ -88,6 +148,7 @@ class Trade:
     price: Decimal
     amount: Decimal
     position_id: str | None
+    tax_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +184,19 @@ class _Holding:
     position: Position | None
     value: Decimal
 
+    @property
+    def taxable(self) -> bool:
+        return not is_tax_advantaged(self.account.account_type)
+
+
+@dataclass(frozen=True, slots=True)
+class _Solution:
+    """The optimiser's answer: post-trade values as fractions of the portfolio, and how far from
+    the targets they leave the shares (root-sum-square of the share errors, as fractions)."""
+
+    values: FloatArray
+    gap: float
+
 
 def rebalance_trades(
     portfolio: Portfolio,
@@ -154,21 +228,33 @@ def rebalance_trades(
 
     total = valuation.total
     holdings, frozen = _holdings(funded, targets)
-    solution = _solve(
-        holdings=holdings,
-        frozen=frozen,
-        accounts=funded.accounts,
-        targets=targets,
-        total=total,
-        new_money_only=new_money_only,
-    )
+
+    def solve(keep: Sequence[bool]) -> _Solution:
+        return _solve(
+            holdings=holdings,
+            frozen=frozen,
+            accounts=funded.accounts,
+            targets=targets,
+            total=total,
+            keep=keep,
+        )
+
+    if new_money_only:
+        solution, selling = solve([True] * len(holdings)), frozenset[str]()
+    else:
+        solution, selling = solve([False] * len(holdings)), frozenset(a.id for a in funded.accounts)
+        if any(h.taxable and h.position is not None for h in holdings):
+            sheltered = solve([h.taxable for h in holdings])
+            if sheltered.gap <= solution.gap + SAME_DRIFT:
+                solution = sheltered
+                selling = frozenset(a.id for a in funded.accounts if is_tax_advantaged(a.account_type))
     trades = _round_trades(
         holdings=holdings,
-        solution=solution,
+        solution=solution.values,
         accounts=funded.accounts,
         total=total,
         minimum_trade=minimum_trade,
-        allow_sales=not new_money_only,
+        selling=selling,
     )
     traded = apply_trades(funded, trades)
     after = measure_drift(allocate(value_portfolio(traded)), targets=targets, tolerance=tolerance)
@@ -182,6 +268,7 @@ def rebalance_trades(
             _notes(
                 holdings=holdings,
                 frozen=frozen,
+                trades=trades,
                 targets=targets,
                 after=after,
                 new_money_only=new_money_only,
@@ -286,9 +373,12 @@ def _solve(
     accounts: tuple[Account, ...],
     targets: Targets,
     total: Decimal,
-    new_money_only: bool,
-) -> FloatArray:
-    """Post-trade value of every holding, as a fraction of the portfolio (cash columns dropped)."""
+    keep: Sequence[bool],
+) -> _Solution:
+    """Post-trade value of every holding, as a fraction of the portfolio (cash columns dropped).
+
+    A holding marked in ``keep`` may grow but not shrink (no sale).
+    """
     scale = float(total)
     columns = len(holdings) + len(accounts)
     current = np.array(
@@ -297,7 +387,9 @@ def _solve(
     column_instruments: list[Instrument | None] = [h.instrument for h in holdings] + [None] * len(accounts)
     frozen_values = np.array([float(h.value) / scale for h in frozen])
 
-    share_rows: list[tuple[FloatArray, float, FloatArray, FloatArray]] = []
+    # Per target: coefficients, right-hand side, the attributable share of every column and of
+    # every frozen holding (the row's base), and the row's priority.
+    share_rows: list[tuple[FloatArray, float, FloatArray, FloatArray, float]] = []
     for dimension, target_map, priority in (
         (Dimension.ASSET_CLASS, targets.asset_class_targets, _ASSET_CLASS_PRIORITY),
         (Dimension.REGION, targets.region_targets, 1.0),
@@ -319,9 +411,7 @@ def _solve(
                 frozen_values
                 @ (np.array([e.get(key, 0.0) for e in frozen_exposure]) - target * frozen_attributable)
             )
-            share_rows.append(
-                (priority * coefficients, -priority * frozen_term, attributable, frozen_attributable)
-            )
+            share_rows.append((coefficients, -frozen_term, attributable, frozen_attributable, priority))
 
     fixed_rows: list[FloatArray] = []
     fixed_rhs: list[float] = []
@@ -331,25 +421,32 @@ def _solve(
         row[members] = _BUDGET_WEIGHT
         fixed_rows.append(row)
         fixed_rhs.append(_BUDGET_WEIGHT * float(current[members].sum()))
-    for j in range(len(holdings)):
+    for j, holding in enumerate(holdings):
+        weight = _TURNOVER_WEIGHT * (_TAXABLE_TURNOVER_FACTOR if holding.taxable else 1.0)
         row = np.zeros(columns)
-        row[j] = _TURNOVER_WEIGHT
+        row[j] = weight
         fixed_rows.append(row)
-        fixed_rhs.append(_TURNOVER_WEIGHT * current[j])
+        fixed_rhs.append(weight * current[j])
 
     lower = np.zeros(columns)
-    if new_money_only:
-        lower[: len(holdings)] = current[: len(holdings)]
+    lower[: len(holdings)] = np.where(np.array(keep, dtype=bool), current[: len(holdings)], 0.0)
+
+    def bases(solution: FloatArray) -> list[float]:
+        return [max(float(solution @ a + frozen_values @ f), _SMALLEST_BASE) for _, _, a, f, _ in share_rows]
+
     solution = current
     # The multiplied-out rows measure drift in money, not in shares; dividing each by its base
     # (which moves as cash is invested) turns them back into share errors. The base comes from
     # the previous solution, so a few rounds reach the fixed point.
     for _ in range(_REWEIGHTING_ROUNDS):
-        bases = [max(float(solution @ a + frozen_values @ f), _SMALLEST_BASE) for _, _, a, f in share_rows]
-        matrix = np.vstack([*(c / b for (c, _, _, _), b in zip(share_rows, bases, strict=True)), *fixed_rows])
-        rhs = np.array([*(r / b for (_, r, _, _), b in zip(share_rows, bases, strict=True)), *fixed_rhs])
+        scales = [p / b for (_, _, _, _, p), b in zip(share_rows, bases(solution), strict=True)]
+        matrix = np.vstack([*(row[0] * k for row, k in zip(share_rows, scales, strict=True)), *fixed_rows])
+        rhs = np.array([*(row[1] * k for row, k in zip(share_rows, scales, strict=True)), *fixed_rhs])
         solution = nonnegative_least_squares(matrix, rhs - matrix @ lower) + lower
-    return solution[: len(holdings)]
+    errors = [
+        (float(c @ solution) - r) / b for (c, r, _, _, _), b in zip(share_rows, bases(solution), strict=True)
+    ]
+    return _Solution(values=solution[: len(holdings)], gap=float(np.sqrt(sum(e * e for e in errors))))
 
 
 def _round_trades(
@@ -359,13 +456,17 @@ def _round_trades(
     accounts: tuple[Account, ...],
     total: Decimal,
     minimum_trade: Decimal,
-    allow_sales: bool,
+    selling: frozenset[str],
 ) -> list[Trade]:
-    """Turn target values into executable, budget-safe orders (see the module docstring)."""
+    """Turn target values into orders a person can place (see the module docstring).
+
+    Only accounts in ``selling`` may sell.
+    """
     trades: list[Trade] = []
     for account in accounts:
         sells: list[Trade] = []
         wanted_buys: list[tuple[_Holding, Decimal]] = []
+        planned_cash = account.cash_balance  # what the optimiser meant to leave in cash
         for holding, target_fraction in zip(holdings, solution, strict=True):
             if holding.account.id != account.id:
                 continue
@@ -373,44 +474,98 @@ def _round_trades(
             assert price is not None  # tradeable holdings always have a price
             target_value = Decimal(repr(float(target_fraction))) * total
             change = target_value - holding.value
-            if change < 0 and holding.position is not None and allow_sales:
-                held = holding.position.quantity
-                empty = target_value < minimum_trade  # sell it all rather than leave dust
-                quantity = (
-                    held if empty else min(held, (-change / price).quantize(QUANTITY_QUANTUM, ROUND_DOWN))
+            planned_cash -= change
+            if change < 0 and holding.position is not None and account.id in selling:
+                quantity = _sale_quantity(
+                    holding.position.quantity,
+                    -change / price,
+                    _step(holding.instrument),
+                    in_full=target_value < minimum_trade,  # sell it all rather than leave dust
                 )
                 amount = to_cents(quantity * price)
                 if quantity > 0 and amount >= minimum_trade:
+                    note = TAXABLE_SALE_NOTE if holding.taxable else None
                     sells.append(
-                        _trade(holding, TradeAction.SELL, quantity=quantity, price=price, amount=amount)
+                        _trade(holding, TradeAction.SELL, quantity=quantity, amount=amount, note=note)
                     )
             elif change > 0:
-                budgeted = change.quantize(CENT, ROUND_FLOOR)
-                if budgeted >= minimum_trade:
-                    wanted_buys.append((holding, budgeted))
-        spendable = to_cents(account.cash_balance) + sum((t.amount for t in sells), ZERO)
-        wanted = sum((amount for _, amount in wanted_buys), ZERO)
-        scale = min(Decimal(1), spendable / wanted) if wanted > 0 else Decimal(1)
-        buys = []
-        for holding, budgeted in wanted_buys:
-            price = holding.instrument.price
-            assert price is not None
-            # Cutting quantities down keeps every rounded cost within its cent budget, so the
-            # account's cash cannot go negative.
-            quantity = ((budgeted * scale).quantize(CENT, ROUND_FLOOR) / price).quantize(
-                QUANTITY_QUANTUM, ROUND_DOWN
-            )
-            amount = to_cents(quantity * price)
-            if quantity > 0 and amount >= minimum_trade:
-                buys.append(_trade(holding, TradeAction.BUY, quantity=quantity, price=price, amount=amount))
+                wanted_buys.append((holding, change))
+        spendable = account.cash_balance.quantize(CENT, ROUND_FLOOR) + sum((t.amount for t in sells), ZERO)
+        # Rounded sales bring in more or less than planned: the buys share the difference.
+        budget = min(spendable, max(ZERO, spendable - planned_cash))
         trades.extend(sells)
-        trades.extend(buys)
+        trades.extend(_buys(wanted_buys, budget=budget, spendable=spendable, minimum_trade=minimum_trade))
     return trades
 
 
+def _step(instrument: Instrument) -> Decimal:
+    return QUANTITY_QUANTUM if instrument.quantity_step is None else instrument.quantity_step
+
+
+def _steps(quantity: Decimal, step: Decimal, rounding: str) -> Decimal:
+    """How many steps ``quantity`` is, rounded to a whole number."""
+    return (quantity / step).to_integral_value(rounding=rounding)
+
+
+def _sale_quantity(held: Decimal, wanted: Decimal, step: Decimal, *, in_full: bool) -> Decimal:
+    """``wanted`` rounded to the nearest step, at most the whole steps held; or all of it."""
+    if in_full:
+        return held
+    quantity = min(_steps(wanted, step, ROUND_HALF_EVEN), _steps(held, step, ROUND_FLOOR)) * step
+    return held if quantity >= held else quantity
+
+
+def _buys(
+    wanted: list[tuple[_Holding, Decimal]], *, budget: Decimal, spendable: Decimal, minimum_trade: Decimal
+) -> list[Trade]:
+    """One account's purchases in whole steps, costing at most ``spendable`` in total.
+
+    The wanted amounts are scaled to ``budget`` (at most ``spendable``) and rounded down to whole
+    steps; the money left then rounds up the buys that are at least half a step short.
+    """
+    desired = sum((change for _, change in wanted), ZERO)
+    if desired <= 0:
+        return []
+    scale = budget / desired
+    counts: list[Decimal] = []
+    shortfalls: list[Decimal] = []
+    for holding, change in wanted:
+        price = holding.instrument.price
+        assert price is not None
+        # A cent budget rounded down, then whole steps within it: each rounded cost stays within
+        # its budget, and the budgets add up to at most ``budget``.
+        exact = (change * scale).quantize(CENT, ROUND_FLOOR) / (price * _step(holding.instrument))
+        count = exact.to_integral_value(rounding=ROUND_FLOOR)
+        counts.append(count)
+        shortfalls.append(exact - count)
+
+    def cost(index: int, count: Decimal) -> Decimal:
+        instrument = wanted[index][0].instrument
+        assert instrument.price is not None
+        return to_cents(count * _step(instrument) * instrument.price)
+
+    left = spendable - sum((cost(i, count) for i, count in enumerate(counts)), ZERO)
+    for i in sorted(range(len(wanted)), key=lambda i: shortfalls[i], reverse=True):
+        if shortfalls[i] < Decimal("0.5"):
+            break
+        extra = cost(i, counts[i] + 1) - cost(i, counts[i])
+        if extra <= left:
+            counts[i] += 1
+            left -= extra
+    buys = []
+    for i, (holding, _) in enumerate(wanted):
+        quantity = counts[i] * _step(holding.instrument)
+        amount = cost(i, counts[i])
+        if quantity > 0 and amount >= minimum_trade:
+            buys.append(_trade(holding, TradeAction.BUY, quantity=quantity, amount=amount, note=None))
+    return buys
+
+
 def _trade(
-    holding: _Holding, action: TradeAction, *, quantity: Decimal, price: Decimal, amount: Decimal
+    holding: _Holding, action: TradeAction, *, quantity: Decimal, amount: Decimal, note: str | None
 ) -> Trade:
+    price = holding.instrument.price
+    assert price is not None
     return Trade(
         account_id=holding.account.id,
         account_name=holding.account.name,
@@ -420,6 +575,7 @@ def _trade(
         price=price,
         amount=amount,
         position_id=None if holding.position is None else holding.position.id,
+        tax_note=note,
     )
 
 
@@ -461,12 +617,23 @@ def _notes(
     *,
     holdings: list[_Holding],
     frozen: list[_Holding],
+    trades: Sequence[Trade],
     targets: Targets,
     after: DriftReport,
     new_money_only: bool,
     tolerance: Decimal,
 ) -> list[str]:
     notes = []
+    if any(t.tax_note is not None for t in trades):
+        sheltered = any(not h.taxable for h in holdings)
+        notes.append(
+            TAXABLE_SALES_NOTE
+            + (
+                " Your tax-advantaged accounts cannot make the same changes on their own."
+                if sheltered
+                else ""
+            )
+        )
     for dimension, target_map in (
         (Dimension.ASSET_CLASS, targets.asset_class_targets),
         (Dimension.REGION, targets.region_targets),
