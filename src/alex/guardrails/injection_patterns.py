@@ -102,7 +102,9 @@ _ADVICE_IMPERATIVES = (
     rf"investors?|readers?|people|retirees?|account\s+holders?|everyone)\s+{_WHAT_TO_DO}(?:{_TRADE}|move|put|invest|"
     r"transfer|withdraw|cash\s+out|mortgage|borrow|leverage|take\s+out)\b",
     rf"{_PERSUADE}\s+(?:them|him|her)\s+{_WHAT_TO_DO}{_TRADE}\b",
-    r"(?:tell|inform|remind|assure|convince)\s+(?:the\s+)?(?:users?|clients?|customers?)\b",
+    # ("the user agreement", "the client portal" are things, not the person)
+    r"(?:tell|inform|remind|assure|convince)\s+(?:the\s+)?(?:users?|clients?|customers?)\b(?!\s+(?:agreements?|"
+    r"guides?|manuals?|interface|fees?|ids?|names?|accounts?|support|service|portal)\b)",
     _RECOMMEND_TRADE,
     r"always\s+recommend\b",
     # say that X is completely safe / will double / can't lose
@@ -166,11 +168,14 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
         "role_marker",
         "|".join(
             (
-                # "System:" at a line start (or after a sentence), "**Assistant:**", "### system", "Human:"
-                rf"^[ \t>*#_\[(-]{{0,8}}(?:{_ROLE}|sudo|root|admin|administrator|operator)[*_\])]{{0,3}}"
-                r"[ \t]*:",
-                r"\b(?:system|admin|administrator|developer|operator)\s+(?:message|notice|note|update|alert|prompt|"
-                r"override|instructions?)\s*:",
+                # "System:" at a line start (or after a sentence), "**Assistant:**", "### system", "Human:".
+                # Not "Admin:" or "Operator:": in notes they label errands ("Admin: send the form"); text
+                # under such a label that talks to the model still scores (see ``injection_score``).
+                rf"^[ \t>*#_\[(-]{{0,8}}(?:{_ROLE}|sudo|root)[*_\])]{{0,3}}[ \t]*:",
+                r"\b(?:system|developer)\s+(?:message|notice|note|update|alert|prompt|override|instructions?)\s*:|"
+                r"\b(?:admin|administrator|operator)\s+(?:message|prompt|override|instructions?)\s*:",
+                # a chat turn written as YAML or a config line: "role: system"
+                r"^[ \t>*-]{0,4}[\"']?role[\"']?[ \t]*[:=][ \t]*[\"']?(?:system|assistant|developer)\b",
                 r"\[\s*(?:system|assistant|developer|admin|inst)\s*\]",
                 r"\bas\s+(?:if\s+it\s+(?:came|comes)\s+|coming\s+|an?\s+(?:message|instruction)s?\s+)?from\s+(?:the\s+)?"
                 r"(?:system|developer|administrator|admin|operator)\b",
@@ -230,7 +235,10 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 r"\b(?:act|respond|answer|reply|write|behave|speak)\s+as\s+(?:if\s+you\s+(?:were|are|have|had)\b|(?:an?\s+|the\s+)?(?:unfiltered|unrestricted|"
                 r"uncensored|jailbroken|evil|rogue|(?-i:DAN)|developer\s+mode|different\s+(?:ai|model|assistant)|"
                 r"ai\s+(?:with(?:out)?|that\s+has\s+no)|an?\s+ai\s+without))",
-                r"(?-i:\bDAN\b)(?:\s+(?:mode|prompt|jailbreak|\d+(?:\.\d+)?)\b|\s*:)|\bdo\s+anything\s+now\b",
+                # "do anything now" as DAN's name, not "should I do anything now?"
+                r"(?-i:\bDAN\b)(?:\s+(?:mode|prompt|jailbreak|\d+(?:\.\d+)?)\b|\s*:)|\b(?:can|could|will)\s+do\s+"
+                r"anything\s+now\b|(?-i:\bDo\s+Anything\s+Now\b)|[\"“'(]do\s+anything\s+now\b|\bstands\s+for\W{0,3}"
+                r"do\s+anything\s+now\b",
                 r"\b(?:you\s+are|as|be|called|named|become|now)\s+(?-i:DAN)\b",
                 r"\b(?:developer|god|admin|debug|unrestricted|unfiltered|uncensored|evil|dan|sudo|root|jailbreak)"
                 r"\s+mode\b",

@@ -7,26 +7,54 @@ the one way in:
 1. ``normalise``: NFKC (full-width and compatibility letters become ASCII), invisible and
    bidirectional control characters removed, runs of whitespace collapsed. Scanning happens on
    this text, so ``ｉｇｎｏｒｅ`` or ``ig\\u200bnore`` read as ``ignore``.
-2. ``scan``: compiled, case-insensitive patterns per family (role markers, "ignore previous
-   instructions", system-prompt requests, persona overrides, tool-call imitations, delimiter
-   escapes, advice manipulation, exfiltration), plus decoded views of the same text (base64, hex,
-   ``\\uXXXX``/``%XX`` escapes, rot13, look-alike letters, letters with the separators between them
-   removed, text hidden in Unicode tag characters), each scanned again.
+2. ``scan``, with two detectors on this text:
+
+   - phrase patterns per family (role markers, "ignore previous instructions", system-prompt
+     requests, persona overrides, tool-call imitations, delimiter escapes, advice manipulation,
+     exfiltration), in ``injection_patterns``;
+   - a weak-signal score, in ``injection_score``: cues that are ordinary alone (the model addressed
+     as "you", a persona, "no filters", an authority, "the user won't see this", "say that the
+     report…", "risk-free") are grouped in categories with weights, and a sentence is flagged when
+     the categories in it, or in it and its neighbour, add up past a threshold. It catches attack
+     *styles* (long role-plays, "developer mode" personas, instructions hidden in a note, fake
+     policy messages, goal hijacks) in phrasings no pattern was written for. A flagged sentence is
+     withheld whole, and so are the other sentences of its paragraph that score a little.
+
+   Both run again on views of the same text: base64, hex, ``\\uXXXX``/``%XX`` escapes, rot13,
+   look-alike letters, letters with the separators between them removed, text hidden in Unicode
+   tag characters, leetspeak read as letters ("1gn0r3") and near-misses of a few attack words
+   spelled right ("instrucions"); the last two only on the lines that have something to respell.
 3. Each flagged span is replaced by ``MARKER``; the rest of the text is kept, so nothing is
    silently dropped, and the caller records the findings in the audit trail.
 4. The result is capped at ``max_chars``, at a word boundary, with an ellipsis.
 
-The patterns aim at text addressed *to the model* ("ignore your previous instructions", "tell the
-user to buy"), not at the same words used about money ("ignore the small-cap sleeve for now",
-"Forget about crypto"): the labelled corpus in ``tests/guardrails/injection_corpus.py`` measures
-both rates. Patterns catch the shapes they were written for; on phrasings written later, before the
-patterns were extended for them, they caught about 40 % (see the corpus). This is one layer, next to
-data framing, output grounding and limits.
+Both detectors aim at text addressed *to the model* ("ignore your previous instructions", "tell the
+user to buy", "you are now FINN"), not at the same words used about money ("ignore the small-cap
+sleeve for now", "pretend I retire at 60", "act as my own advisor", "the developer of the property
+fund"). Two labelled corpora measure both rates:
 
-Every pattern runs in linear time: gaps between words are bounded and built from character classes
-that can't overlap, runs of a repeated character are possessive and matched from their first
-character, and there is no nested unbounded repetition (a test feeds 100 kB of the shapes that
-once backtracked).
+- ``tests/guardrails/injection_corpus.py``, which the patterns were written alongside: 100 % of
+  252 attacks found and none of 305 ordinary texts flagged, as the patterns did alone.
+- ``tests/guardrails/injection_tuning.py``: 182 attacks in styles the patterns weren't written for
+  and 330 ordinary texts, most of them using the attackers' words. The guardrail as it was
+  (patterns only) found 37.4 % and flagged 2.7 %; now 96.7 % and 0.9 % (three deliberately hard
+  ordinary texts, all flagged by phrase patterns: a "System:" label, an app's "developer mode", a
+  planner's "system prompt").
+
+Those are fitted figures: the score's cues and weights were set on these corpora. Batches written
+before the rule was tuned on them came out far lower. The patterns found about 40 % of new
+phrasings. With the score, a first batch of new styles came out at 64 % (patterns alone 44 %; the
+score flagged 2 of its 70 ordinary texts) and a last one at 45 % (patterns alone 20 %; none of 25
+flagged). So on attack styles nobody has tuned for, expect the score to add some 20 to 25 points to
+what the patterns find, not the tuned rates; only a corpus kept out of tuning measures that. This
+is one layer, next to data framing, output grounding and limits.
+
+Every expression runs in linear time: gaps between words are bounded and built from character
+classes that can't overlap, runs of a repeated character are possessive and matched from their
+first character, and there is no nested unbounded repetition (tests feed 100 kB of the shapes that
+once backtracked, or could). The score costs about a third of the throughput: the benchmark's
+strings scan at about 1,240 a second instead of 1,990, and a 100 kB text in about 1.2 s instead
+of 0.9 s (CPU time).
 
 ``data_block`` frames computed data for a prompt with Pydantic AI's framing helpers, so the body
 can neither close its block nor open any other framing tag.
@@ -41,9 +69,10 @@ import json
 import re
 import unicodedata
 import warnings
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Final
 
 from pydantic_ai.framing import neutralize_tags, register_tag
@@ -58,6 +87,8 @@ from alex.guardrails.injection_patterns import (
     SPACED_LETTERS,
     SQUASHED,
 )
+from alex.guardrails.injection_score import FAMILY as SCORED_FAMILY
+from alex.guardrails.injection_score import scored_sentences
 
 MARKER: Final = "[withheld: text that looked like an instruction]"
 ELLIPSIS: Final = "…"
@@ -135,6 +166,60 @@ _CONFUSABLES: Final = str.maketrans(
 )
 
 
+# Leetspeak: digits and symbols that stand for letters, read as letters only inside a word that also
+# has a letter ("pr3v10u5"), so plain numbers and amounts stay as they are. "!" counts only before a
+# letter, so a sentence's closing "!" is left alone. A line is read this way only when the text has
+# at least two places where such a character touches a letter: finance text has the odd "401k" or
+# "Q4", leetspeak has one in nearly every word.
+_LEET: Final = str.maketrans("013457@$!", "oieastasi")
+_LEET_TOKEN: Final = re.compile(r"(?:[\w@$]|!(?=[\w@$]))+")
+_LEET_HINT: Final = re.compile(r"[^\W\d_][013457@$!]|[013457@$][^\W\d_]")
+_HAS_LETTER: Final = re.compile(r"[^\W\d_]")
+# Misspellings one edit away (a letter dropped, added, changed or two swapped) of words that carry an
+# attack and have no ordinary near neighbour in finance text ("warnings" is one edit from "earnings",
+# so it isn't here). Each word and every deletion of one letter from it maps back to the word; a
+# text's word matches if it, or one of its own single deletions, is in the index. An inflection
+# ("systems", "prompts", "ignored") is a word of its own, not a misspelling.
+_TYPO_WORDS: Final = frozenset(
+    (
+        "ignore",
+        "previous",
+        "instructions",
+        "disregard",
+        "guidelines",
+        "restrictions",
+        "unrestricted",
+        "unfiltered",
+        "uncensored",
+        "jailbreak",
+        "jailbroken",
+        "pretend",
+        "character",
+        "everything",
+        "override",
+        "disclaimers",
+        "directives",
+        "programming",
+        "reveal",
+        "system",
+        "prompt",
+    )
+)
+_TYPO_INDEX: Final = {
+    variant: word
+    for word in sorted(_TYPO_WORDS)
+    for variant in (word, *(word[:i] + word[i + 1 :] for i in range(len(word))))
+}
+# Candidates: words within one letter of the length of a listed word, starting with a listed word's
+# first letter (cheap to find, so the per-word work is done for few of them).
+_TYPO_CANDIDATE: Final = re.compile(
+    rf"(?<![^\W\d_])(?=[{''.join(sorted({word[0] for word in _TYPO_WORDS}))}])"
+    rf"[^\W\d_]{{{min(map(len, _TYPO_WORDS)) - 1},{max(map(len, _TYPO_WORDS)) + 1}}}(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_LINE: Final = re.compile(r"[^\n]*")
+
+
 @dataclass(frozen=True, slots=True)
 class _Hit:
     start: int
@@ -154,6 +239,18 @@ def _match(text: str, families: tuple[str, ...] | None = None) -> Iterator[_Hit]
             for m in pattern.finditer(text):
                 if m.end() > m.start():
                     yield _Hit(m.start(), m.end(), family, _excerpt(m.group()))
+
+
+def _scored(text: str) -> Iterator[_Hit]:
+    """The sentences the weak-signal score flags (see ``injection_score``)."""
+    for sentence in scored_sentences(text, masked=MARKER):
+        yield _Hit(sentence.start, sentence.end, SCORED_FAMILY, _excerpt(text[sentence.start : sentence.end]))
+
+
+def _detect(text: str) -> Iterator[_Hit]:
+    """Both detectors on one text: the phrase patterns and the weak-signal score."""
+    yield from _match(text)
+    yield from _scored(text)
 
 
 class _View:
@@ -250,16 +347,82 @@ def _hidden_text(raw: str) -> Iterator[str]:
             yield decoded
 
 
+def _leet_view(text: str) -> str:
+    """``text`` with digits and symbols inside words read as letters ("1gn0r3" as "ignore"), same length."""
+    return _LEET_TOKEN.sub(
+        lambda m: m.group().translate(_LEET) if _HAS_LETTER.search(m.group()) else m.group(), text
+    )
+
+
+def _respelled_word(word: str) -> str | None:
+    """The listed attack word ``word`` misspells, if any."""
+    word = word.lower()
+    if word in _TYPO_WORDS:
+        return None
+    for variant in (word, *(word[:i] + word[i + 1 :] for i in range(len(word)))):
+        fixed = _TYPO_INDEX.get(variant)
+        if fixed is not None and not (word.startswith(fixed) or fixed.startswith(word)):
+            return fixed
+    return None
+
+
+def _respelled(text: str) -> Iterator[_Hit]:
+    """Hits that show only once leetspeak is read as letters and misspellings corrected.
+
+    Only the lines that hold something to respell are scanned again, joined into one view with a
+    blank line between them (so that no sentence, pair or paragraph of the score spans two of them):
+    ordinary text costs one cheap pass over its words, and many short lines one scan, not one each.
+    """
+    leet = len(_LEET_HINT.findall(text)) >= 2
+    misspelt = [m.start() for m in _TYPO_CANDIDATE.finditer(text) if _respelled_word(m.group())]
+    if not leet and not misspelt:
+        return
+    view = _View()
+    for line in _LINE.finditer(text):
+        # the first misspelling at or after the line's start, if it is on the line (a bisect, so that
+        # many short lines each with one stay linear)
+        after = bisect_left(misspelt, line.start())
+        misspelt_here = after < len(misspelt) and misspelt[after] < line.end()
+        if not line.group() or not (misspelt_here or (leet and _LEET_HINT.search(line.group()))):
+            continue
+        subject = _leet_view(line.group()) if leet else line.group()  # same length as the line
+        offset, last = line.start(), 0
+        for m in _TYPO_CANDIDATE.finditer(subject):
+            fixed = _respelled_word(m.group())
+            if fixed is not None:
+                view.add(subject[last : m.start()], offset + last, offset + m.start(), verbatim=True)
+                view.add(fixed, offset + m.start(), offset + m.end(), verbatim=False)
+                last = m.end()
+        view.add(subject[last:], offset + last, line.end(), verbatim=True)
+        view.add("\n\n", line.end(), line.end(), verbatim=False)
+    for hit in _detect(view.text):
+        start, end = view.original_span(hit.start, hit.end)
+        if end > start:
+            yield _Hit(start, end, "obfuscated", _excerpt(f"{text[start:end]} ({hit.family})"))
+
+
+def _uncovered(hits: Iterator[_Hit], covered: list[_Hit]) -> Iterator[_Hit]:
+    """The ``hits`` not inside a span already in ``covered`` (a respelled view finds the plain hits again)."""
+    spans = sorted((hit.start, hit.end) for hit in covered)
+    starts = [start for start, _ in spans]
+    ends = list(accumulate((end for _, end in spans), max))
+    for hit in hits:
+        index = bisect_right(starts, hit.start) - 1
+        if index < 0 or ends[index] < hit.end:
+            yield hit
+
+
 def _find(text: str, *, decode: bool = True) -> list[_Hit]:
     """Every flagged span of ``text`` (already normalised), plain and in the decoded views."""
-    hits = list(_match(text))
-    if not text.isascii():
-        folded = text.translate(_CONFUSABLES)
-        if folded != text:
-            # Same length: the spans are the text's own, the excerpts the original letters.
-            hits += (_Hit(h.start, h.end, h.family, _excerpt(text[h.start : h.end])) for h in _match(folded))
+    hits = list(_detect(text))
+    folded = text if text.isascii() else text.translate(_CONFUSABLES)
+    if folded != text:
+        # Same length: the spans are the text's own, the excerpts the original letters.
+        hits += (_Hit(h.start, h.end, h.family, _excerpt(text[h.start : h.end])) for h in _detect(folded))
     if not decode:
         return hits
+    respelled = list(_uncovered(_respelled(folded), hits))
+    hits += respelled
     for run, decoder, kind in (
         *((m, _decode_base64, "base64") for m in _BASE64_RUN.finditer(text)),
         *((m, _decode_hex, "hex") for m in _HEX_RUN.finditer(text)),
