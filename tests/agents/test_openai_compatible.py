@@ -104,7 +104,8 @@ async def test_a_full_analysis_runs_through_an_openai_compatible_server(
     requests = server.chat_requests
     assert {agent_of(r) for r in requests} == {"reporter", "charter", "retirement"}
     assert all(r.headers["authorization"] == f"Bearer {KEY}" for r in requests)
-    assert all(r.body["model"] == "test-model" and "tools" not in r.body for r in requests)  # native JSON output
+    # Native JSON output: the schema goes as response_format, no tools.
+    assert all(r.body["model"] == "test-model" and "tools" not in r.body for r in requests)
     audit = await _audit(database, job.id)
     for row in audit.values():
         assert (row.outcome, row.model, row.requests) == ("passed", MODEL, 1)
