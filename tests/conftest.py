@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+import hypothesis
 import psycopg
 import pytest
 from sqlalchemy import text
@@ -23,6 +24,11 @@ from alex.db.engine import Database, run_with_session
 from alex.db.seed import seed_catalogue
 from alex.settings import Settings
 from tests.support.harness import TEMPLATE, ApiHarness, PostgresServer, harness
+
+# No timing assertions in tests, Hypothesis's per-example deadline included: on a busy 2-core CI
+# machine a slow example is not a failure. Speed is measured in benchmarks/.
+hypothesis.settings.register_profile("alex", deadline=None)
+hypothesis.settings.load_profile("alex")
 
 _counter = itertools.count()
 

@@ -14,6 +14,8 @@ from alex.analysis.facts import (
 )
 from alex.domain.portfolio.models import Account, Portfolio, Targets
 from alex.domain.portfolio.rules import RuleId, Status
+from alex.domain.retirement.models import ReturnMethod
+from alex.domain.retirement.plan import plan_params, starting_portfolio
 from alex.domain.retirement.simulation import simulate_retirement
 from alex.domain.taxonomy import AllocationError
 from tests.support.portfolios import (
@@ -117,7 +119,11 @@ def test_accounts_with_only_zero_cash_count_as_empty() -> None:
 def test_unpriced_and_unclassified_holdings_are_warned_about_in_words() -> None:
     warnings = gappy_facts().warnings
     assert any(w.startswith("NEWCO in Brokerage Account has no price yet") for w in warnings)
-    assert any(w.startswith("MYST is not fully classified yet") for w in warnings)
+    assert (
+        "MYST (asset class, region and sector unknown) and NEWCO (asset class, region and sector unknown) "
+        "are not fully classified yet, so what is unknown shows as “Not yet classified” and rebalancing "
+        "leaves them alone." in warnings
+    )
     assert gappy_facts().retirement is not None  # the priced part is still projected
 
 
@@ -204,3 +210,59 @@ def test_a_different_plan_gets_a_different_seed() -> None:
         params.plan_seed()
         != replace(params, years_until_retirement=params.years_until_retirement + 1).plan_seed()
     )
+
+
+# --- the whole plan -------------------------------------------------------------------------------
+
+FULL_PLAN = replace(
+    PROFILE,
+    years_until_retirement=20,
+    current_age=45,
+    annual_contribution=Decimal(12000),
+    contribution_growth=Decimal(2),
+    other_income=Decimal(24000),
+    other_income_start_age=67,
+    glide_path_equity=Decimal(40),
+)
+
+
+def test_the_analysis_simulates_the_whole_plan_as_the_what_if_does() -> None:
+    facts = facts_for(demo_portfolio(), profile=FULL_PLAN)
+    params = facts.retirement_params
+    assert params is not None
+    start = starting_portfolio(facts.analysis.allocations)
+    assert params == plan_params(FULL_PLAN.plan, start, paths=PATHS, seed=SEED)
+    assert params.annual_contribution == Decimal(12000)
+    assert params.contribution_growth == 2.0
+    assert params.other_income == Decimal(24000)
+    assert params.other_income_delay_years == 2  # retiring at 65, the pension from 67
+    assert params.retirement_allocation is not None
+    assert params.retirement_allocation["equity"] == 40
+    # Without a seed (as in a real analysis) the plan's own: the what-if's, for the same plan.
+    unseeded = build_facts(profile=FULL_PLAN, portfolio=demo_portfolio(), paths=PATHS)
+    assert unseeded.retirement_params == plan_params(FULL_PLAN.plan, start, paths=PATHS)
+
+
+def test_other_income_covers_part_of_the_target_in_the_income_gap() -> None:
+    alone = facts_for(demo_portfolio(), profile=replace(FULL_PLAN, other_income=Decimal(0)))
+    helped = facts_for(demo_portfolio(), profile=FULL_PLAN)
+    gap = helped.income_gap
+    assert gap is not None
+    assert alone.income_gap is not None
+    assert gap.other_income == Decimal(24000)
+    assert gap.portfolio_target == gap.target_income - gap.other_income
+    assert gap.shortfall == max(gap.portfolio_target - gap.safe_income, Decimal(0))
+    assert gap.surplus == max(gap.safe_income - gap.portfolio_target, Decimal(0))
+    assert gap.shortfall < alone.income_gap.shortfall
+    assert helped.retirement is not None
+    assert alone.retirement is not None
+    assert helped.retirement.success_rate > alone.retirement.success_rate
+
+
+@pytest.mark.parametrize("method", list(ReturnMethod))
+def test_the_plans_method_is_simulated_and_shown(method: ReturnMethod) -> None:
+    facts = facts_for(demo_portfolio(), profile=replace(PROFILE, retirement_method=method))
+    assert facts.retirement_params is not None
+    assert facts.retirement_params.method == method
+    assert facts.retirement is not None
+    assert facts.retirement.assumptions.method == method.value

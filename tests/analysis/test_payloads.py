@@ -13,6 +13,7 @@ from alex.analysis.payloads import (
     ChartsOutput,
     ChartSpec,
     Recommendation,
+    RecommendationAction,
     ReportOutput,
     charts_payload,
     report_payload,
@@ -41,7 +42,9 @@ def test_report_payload_shape() -> None:
     assert payload["generated_by"] == OFFLINE_MODEL
     assert payload["written_offline"] is True
     assert payload["generated_at"] == "2025-03-14T09:30:00+00:00"
-    assert all(set(r) == {"title", "reasoning", "impact", "priority"} for r in payload["recommendations"])
+    assert all(
+        set(r) == {"title", "reasoning", "impact", "priority", "actions"} for r in payload["recommendations"]
+    )
 
 
 def test_a_model_written_report_is_not_marked_offline() -> None:
@@ -129,6 +132,34 @@ def test_recommendations_are_validated(changes: dict[str, object]) -> None:
         Recommendation.model_validate(RECOMMENDATION.model_dump() | changes)
 
 
+@pytest.mark.parametrize("href", ["/accounts/acct-1#position-BRK.B", "#suggested-trades", "/goals"])
+def test_an_action_links_to_a_page_of_alex(href: str) -> None:
+    assert RecommendationAction(label="Go there", href=href).href == href
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "https://example.com/",
+        "//example.com/accounts",
+        "/\\example.com",
+        "/accounts?next=//example.com",
+        "/accounts /x",
+        "#",
+        "",
+    ],
+)
+def test_an_action_never_links_outside_alex(href: str) -> None:
+    with pytest.raises(ValidationError):
+        RecommendationAction(label="Go there", href=href)
+
+
+def test_recommendations_written_before_actions_existed_still_read() -> None:
+    stored = {"title": "Do it", "reasoning": "Because.", "impact": "Better.", "priority": "low"}
+    assert Recommendation.model_validate(stored).actions == []
+
+
 @pytest.mark.parametrize("count", [2, 8])
 def test_a_report_has_three_to_seven_recommendations(count: int) -> None:
     with pytest.raises(ValidationError):
@@ -153,8 +184,26 @@ def test_retirement_payload_carries_the_numbers_as_decimal_strings() -> None:
     assert Decimal(payload["percentiles"]["p50"][0]) == facts.total
     assert Decimal(payload["median_ending_value"]) == facts.retirement.median_ending_value
     assert Decimal(payload["p10_ending_value"]) == facts.retirement.p10_ending_value
-    assert set(payload["assumptions"]) == {"returns", "volatilities", "correlations", "inflation"}
+    assert set(payload["assumptions"]) == {
+        "returns",
+        "volatilities",
+        "correlations",
+        "inflation",
+        "method",
+        "description",
+        "data",
+        "history_years",
+        "start_years",
+        "proxies",
+        "paths",
+        "block_years",
+    }
+    assert payload["assumptions"]["method"] == "parametric"
+    assert payload["assumptions"]["description"]
+    assert payload["worst_case_withdrawal_rate"] == facts.retirement.worst_case_withdrawal_rate
     assert payload["params"]["target_income"] == "60000.00"
+    assert payload["params"]["method"] == "parametric"
+    assert payload["params"]["other_income"] == "0.00"
     assert payload["income"]["shortfall"] == f"{facts.income_gap.shortfall:.2f}"
     assert isinstance(payload["income"]["extra_contribution"], str)
 
@@ -189,6 +238,12 @@ def test_summary_payload_shape_and_values() -> None:
     trades = payload["rebalancing"]["trades"]
     assert trades
     assert all(isinstance(t["amount"], str) and isinstance(t["quantity"], str) for t in trades)
+    # The demo's brokerage account is taxable: its sales carry the tax note, other trades do not.
+    assert any(t["tax_note"] for t in trades)
+    assert all(
+        t["action"] == "sell" and t["account_name"] == "Brokerage Account" for t in trades if t["tax_note"]
+    )
+    assert all(t["tax_note"] is None for t in trades if t["account_name"] != "Brokerage Account")
     assert payload["warnings"] == []
 
 

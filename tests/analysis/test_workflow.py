@@ -88,7 +88,20 @@ async def test_an_unclassified_holding_completes_with_a_warning(
     )
     assert job.status == "completed"
     assert job.warnings
-    assert any("ZZZZ is not fully classified" in warning for warning in job.warnings)
+    named = "ZZZZ (asset class, region and sector unknown)"
+    assert any(warning.startswith(f"{named} is not fully classified yet") for warning in job.warnings)
+    # The check names it the same way (it has no price, so it adds nothing to the share) ...
+    assert job.summary_payload is not None
+    (rule,) = [f for f in job.summary_payload["rules"]["findings"] if f["rule_id"] == "unclassified_holdings"]
+    assert named in rule["rationale"]
+    assert "Every holding is classified" not in rule["rationale"]
+    # ... and the report says where to price and classify it: on its row of its account page.
+    assert job.report_payload is not None
+    (priced,) = [r for r in job.report_payload["recommendations"] if r["title"] == "Set a price for ZZZZ"]
+    assert priced["actions"] == [
+        {"label": "Set a price for ZZZZ", "href": f"/accounts/{account}#position-ZZZZ"},
+        {"label": "Classify ZZZZ", "href": f"/accounts/{account}#classify-ZZZZ"},
+    ]
 
 
 def _raising(facts: object) -> dict[str, Any]:

@@ -76,6 +76,42 @@ def test_accounts_positions_csv_import_and_goals(
     snap(page, "goals")
 
 
+def test_a_symbol_is_priced_and_classified_from_its_row(
+    page: Page, snap: Snap, browser_problems: BrowserProblems
+) -> None:
+    browser_problems.allow(r"422")  # the refused classification answers 422
+    _sign_up(page, "ida@example.com", "Ida")
+    page.get_by_role("button", name="Load demo portfolio").click()
+    account_url = _first_account_url(page)
+    page.get_by_label("Symbol", exact=True).fill("ZZZQ9")
+    page.get_by_label("Quantity", exact=True).fill("4")
+    page.locator("#add-position-submit").click()
+    page.get_by_label("Your price for ZZZQ9 ($)").fill("25")
+    page.locator("#save-price-ZZZQ9").click()
+    expect(page.locator("#notice")).to_contain_text("Your price was saved.")
+    expect(page.locator("#position-ZZZQ9 [data-value]")).to_have_text("$100.00")
+
+    # An analysis' "Classify ZZZQ9" links here: the classification opens by itself.
+    page.goto(f"{account_url}#classify-ZZZQ9")
+    expect(page.locator("#classify-ZZZQ9")).to_have_attribute("open", "")
+    expect(page.locator("#classify-ZZZQ9 summary")).to_contain_text("not fully classified")
+    form = page.locator("#classification-form-ZZZQ9")
+    form.get_by_label("Equity", exact=True).fill("100")
+    form.get_by_label("Europe", exact=True).fill("70")
+    expect(form.locator("output[id^='regions-total']")).to_have_text("70")
+    page.locator("#save-classification-ZZZQ9").click()
+    # Refused like the API refuses it, with each problem next to its group.
+    expect(page.locator("#classify-ZZZQ9 [id^='regions-error']")).to_contain_text("must sum to 100")
+    expect(page.locator("#classify-ZZZQ9 [id^='sectors-error']")).to_be_visible()
+    snap(page, "classification-refused")
+    form = page.locator("#classification-form-ZZZQ9")
+    form.get_by_label("Asia", exact=True).fill("30")
+    form.get_by_label("Technology", exact=True).fill("100")
+    page.locator("#save-classification-ZZZQ9").click()
+    expect(page.locator("#notice")).to_contain_text("Your classification was saved.")
+    expect(page.locator("#classify-ZZZQ9 summary")).to_contain_text("classified by you")
+
+
 def test_a_second_person_cannot_reach_the_first_ones_account(
     page: Page, browser: Browser, live_server: LiveServer, browser_problems: BrowserProblems
 ) -> None:
@@ -119,6 +155,15 @@ def test_an_analysis_arrives_live_and_explains_itself(page: Page, snap: Snap) ->
         snap(page, tab.lower().replace(" ", "-"))
     expect(page.locator("#retirement-success")).to_contain_text("%")
     expect(page.locator("#audit tr[data-agent='reporter']")).to_contain_text("offline")
+    # The rebalancing recommendation links to the trades; a link to them from another tab opens theirs.
+    page.get_by_role("tab", name="Recommendations").click()
+    page.get_by_role("link", name="See the suggested trades").click()
+    expect(page.locator("#suggested-trades")).to_be_focused()
+    page.get_by_role("tab", name="Report").click()
+    page.evaluate("window.location.hash = ''")
+    page.evaluate("window.location.hash = '#suggested-trades'")
+    expect(page.locator("#panel-recommendations")).to_be_visible()
+    expect(page.locator("#trades")).to_contain_text("taxable: may realise capital gains")
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_text("completed")).to_be_visible()
 

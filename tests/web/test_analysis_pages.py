@@ -15,7 +15,7 @@ from alex.db.models import Job
 from alex.market.prices import CataloguePrices
 from alex.settings import Settings
 from tests.support.harness import ApiHarness
-from tests.support.jobs import run_to_end
+from tests.support.jobs import load_job, run_to_end
 from tests.support.web import csrf, sign_out_locally, sign_up
 
 EVIL_REPORT = (
@@ -250,24 +250,39 @@ async def test_the_what_if_page_starts_from_the_portfolio(api: ApiHarness) -> No
     assert data["from_portfolio"] is True
     assert float(data["current_value"]) > 0
     assert sum(data["allocation"].values()) == 100
-    assert data["paths"] == 2000
-    # What the script sends is what the simulation route accepts, and the seed makes it repeatable.
+    assert data["paths"] == api.context.settings.retirement_paths  # as many as the analysis
+    assert data["spending"] == "target"
+    assert data["target_income"] == "60000.00"
+    assert data["method"] == "parametric"
+    for element in ("whatif-method", "whatif-target"):
+        assert f'<label for="{element}"' in html
+    for method in ("parametric", "historical", "bootstrap"):
+        assert f'<option value="{method}"' in html
+    assert 'id="whatif-assumptions"' in html
+    # The script opens on the plan (nothing changed), then sends what was moved with the first
+    # answer's seed: what it sends is what the simulation route accepts, and it is repeatable.
+    headers = {"X-CSRF-Token": api.client.cookies.get("alex_csrf") or ""}
+    opened = await api.client.post(
+        "/api/retirement/simulate", json={"withdrawal_strategy": "constant_real"}, headers=headers
+    )
+    assert opened.status_code == 200, opened.text
+    plan = opened.json()
+    assert plan["params"]["current_value"] == data["current_value"]
+    assert plan["params"]["target_income"] == "60000.00"
     body = {
-        "current_value": data["current_value"],
         "allocation": {k: v for k, v in data["allocation"].items() if v > 0},
         "years_until_retirement": data["years_until_retirement"],
         "annual_contribution": "0.00",
-        "retirement_years": data["retirement_years"],
         "withdrawal_strategy": "guyton_klinger",
         "withdrawal_rate": data["withdrawal_rate"],
-        "paths": data["paths"],
-        "seed": data["seed"],
+        "method": "bootstrap",
+        "seed": plan["seed"],
     }
-    headers = {"X-CSRF-Token": api.client.cookies.get("alex_csrf") or ""}
     once = await api.client.post("/api/retirement/simulate", json=body, headers=headers)
     assert once.status_code == 200, once.text
     twice = await api.client.post("/api/retirement/simulate", json=body, headers=headers)
     assert once.json()["success_rate"] == twice.json()["success_rate"]
+    assert once.json()["assumptions"]["method"] == "bootstrap"
 
 
 async def test_the_what_if_page_without_a_portfolio_uses_example_values(api: ApiHarness) -> None:
@@ -279,3 +294,79 @@ async def test_the_what_if_page_without_a_portfolio_uses_example_values(api: Api
     assert isinstance(data, dict)
     assert data["allocation"] == {"equity": 60, "fixed_income": 35, "cash": 5}
     assert data["years_until_retirement"] == 20
+
+
+async def _run(api: ApiHarness, job_id: uuid.UUID, tmp_path: Path) -> Job:
+    database = api.context.database
+    settings = Settings(data_dir=tmp_path / "planner", retirement_paths=200, job_retry_base_seconds=0)
+    job = await run_to_end(
+        database,
+        AnalysisWorkflow(database, settings=settings, prices=CataloguePrices(), team=Team(settings)),
+        job_id,
+    )
+    assert job.status == "completed", job.error_message
+    return job
+
+
+async def test_recommendations_link_to_where_they_are_done(api: ApiHarness, tmp_path: Path) -> None:
+    await _with_demo(api)
+    accounts = await api.client.get("/accounts")
+    account_id = re.findall(r'href="/accounts/([0-9a-f-]{36})"', accounts.text)[0]
+    token = await csrf(api, f"/accounts/{account_id}")
+    added = await api.client.post(
+        f"/accounts/{account_id}/positions", data={"csrf_token": token, "symbol": "ZZZQ9", "quantity": "3"}
+    )
+    assert added.status_code == 303
+    job_id = await _start(api)
+    await _run(api, job_id, tmp_path)
+    html = (await api.client.get(f"/analysis/{job_id}")).text
+    panel = html.split('id="panel-recommendations"', 1)[1].split('id="panel-charts"', 1)[0]
+    # Setting a price and classifying happen on the position's row of its account page ...
+    price = f'<a href="/accounts/{account_id}#position-ZZZQ9" class="button secondary" data-action>'
+    classify = f'<a href="/accounts/{account_id}#classify-ZZZQ9" class="button secondary" data-action>'
+    assert f"{price}Set a price for ZZZQ9</a>" in panel
+    assert f"{classify}Classify ZZZQ9</a>" in panel
+    row = (await api.client.get(f"/accounts/{account_id}")).text
+    assert '<tr id="position-ZZZQ9"' in row
+    assert 'id="price-form-ZZZQ9"' in row.split('<tr id="position-ZZZQ9"', 1)[1].split("</tr>", 1)[0]
+    assert '<details id="classify-ZZZQ9"' in row
+    # ... and the rebalancing recommendation links to the trades, shown with their tax notes.
+    assert (
+        '<a href="#suggested-trades" class="button secondary" data-action>See the suggested trades</a>'
+        in panel
+    )
+    assert '<h3 id="suggested-trades" tabindex="-1">Suggested trades</h3>' in panel
+    job = await load_job(api.context.database, job_id)
+    assert job.summary_payload is not None
+    trades = job.summary_payload["rebalancing"]["trades"]
+    assert trades
+    assert panel.count("<tr><td>") == len(trades)
+    taxed = [t for t in trades if t["tax_note"]]
+    assert taxed  # the demo's brokerage account sells
+    assert panel.count("taxable: may realise capital gains</span>") == len(taxed)
+
+
+async def test_only_links_within_alex_are_rendered(api: ApiHarness, tmp_path: Path) -> None:
+    job_id = await _completed_job(api, tmp_path)
+    async with api.context.database.session() as session:
+        row = await session.get(Job, job_id)
+        assert row is not None
+        assert row.report_payload is not None
+        first, *rest = row.report_payload["recommendations"]
+        hostile = [
+            {"label": "Script", "href": "javascript:alert(1)"},
+            {"label": "Elsewhere", "href": "//example.com/accounts"},
+            {"label": "Goals", "href": "/goals"},
+        ]
+        older = {key: value for key, value in rest[0].items() if key != "actions"}  # before actions existed
+        row.report_payload = {**row.report_payload, "recommendations": [{**first, "actions": hostile}, older]}
+        await session.commit()
+    page = await api.client.get(f"/analysis/{job_id}")
+    assert page.status_code == 200
+    panel = page.text.split('id="panel-recommendations"', 1)[1].split('id="panel-charts"', 1)[0]
+    assert re.findall(r"<a [^>]*data-action>", panel) == [
+        '<a href="/goals" class="button secondary" data-action>'
+    ]
+    assert "javascript" not in panel
+    assert "example.com" not in panel
+    assert rest[0]["title"] in panel

@@ -17,7 +17,7 @@ from alex.agents.checks import WriterDeps, capped, require_grounded, require_sec
 from alex.agents.llm import OutputMode, new_agent
 from alex.agents.prompts import load
 from alex.analysis.offline.reporter import SECTIONS
-from alex.analysis.payloads import CONTENT_MAX, Recommendation, ReportOutput
+from alex.analysis.payloads import CONTENT_MAX, Recommendation, RecommendationText, ReportOutput
 
 TASK: Final = "Write the portfolio report and its recommendations from these computed facts."
 
@@ -28,7 +28,8 @@ class ReportDraft(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     content: str = Field(min_length=200, max_length=4 * CONTENT_MAX, description="the report in markdown")
-    recommendations: list[Recommendation] = Field(min_length=3, max_length=7)
+    # No links: a model never says where to click; only Alex's own recommendations carry actions.
+    recommendations: list[RecommendationText] = Field(min_length=3, max_length=7)
 
 
 def instructions() -> str:
@@ -83,7 +84,8 @@ def build(*, mode: OutputMode, output_retries: int) -> Agent[WriterDeps, ReportD
 
 
 def finish(draft: ReportDraft, *, model_name: str) -> ReportOutput:
-    return ReportOutput(content=draft.content, recommendations=draft.recommendations, generated_by=model_name)
+    recommendations = [Recommendation.model_validate(r.model_dump()) for r in draft.recommendations]
+    return ReportOutput(content=draft.content, recommendations=recommendations, generated_by=model_name)
 
 
 def summarise(draft: ReportDraft) -> tuple[dict[str, Any], str | None]:

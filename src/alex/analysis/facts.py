@@ -17,10 +17,17 @@ from typing import Final
 from alex.db.snapshot import PortfolioSnapshot
 from alex.domain.money import HUNDRED, ZERO, percentages, to_cents
 from alex.domain.portfolio.analysis import PortfolioAnalysis, analyze_portfolio
+from alex.domain.portfolio.classification import classification_gaps, named
 from alex.domain.portfolio.models import Portfolio, Targets
 from alex.domain.portfolio.rules import RuleSettings
-from alex.domain.retirement.from_portfolio import retirement_params_from_portfolio
-from alex.domain.retirement.models import DEFAULT_PATHS, MAX_YEARS, RetirementParams, RetirementResult
+from alex.domain.retirement.models import (
+    DEFAULT_PATHS,
+    MAX_YEARS,
+    RetirementParams,
+    RetirementResult,
+    ReturnMethod,
+)
+from alex.domain.retirement.plan import RetirementPlan, plan_params, starting_portfolio
 from alex.domain.retirement.simulation import simulate_retirement
 
 GAP_SEARCH_PATHS: Final = 1_000
@@ -33,18 +40,62 @@ MAX_LATER_YEARS: Final = 10
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UserProfile:
-    """The person's profile as the writers see it (the ``users`` row without identity fields)."""
+    """The person's profile as the writers see it (the ``users`` row without identity fields).
+
+    The retirement plan's fields are those of ``RetirementPlan`` (``plan`` puts them together);
+    left out, they are a plan with no ages, no savings, no other income and no glide path,
+    simulated with the parametric method.
+    """
 
     display_name: str
     years_until_retirement: int
     target_retirement_income: Decimal
     asset_class_targets: Mapping[str, Decimal] = field(default_factory=dict)
     region_targets: Mapping[str, Decimal] = field(default_factory=dict)
+    current_age: int | None = None
+    annual_contribution: Decimal = ZERO
+    contribution_growth: Decimal = ZERO
+    other_income: Decimal = ZERO
+    other_income_start_age: int | None = None
+    glide_path_equity: Decimal | None = None
+    retirement_method: ReturnMethod = ReturnMethod.PARAMETRIC
 
     @property
     def targets(self) -> Targets:
         return Targets(
             asset_class_targets=dict(self.asset_class_targets), region_targets=dict(self.region_targets)
+        )
+
+    @property
+    def plan(self) -> RetirementPlan:
+        return RetirementPlan(
+            years_until_retirement=self.years_until_retirement,
+            target_income=self.target_retirement_income,
+            annual_contribution=self.annual_contribution,
+            contribution_growth=self.contribution_growth,
+            other_income=self.other_income,
+            other_income_start_age=self.other_income_start_age,
+            current_age=self.current_age,
+            glide_path_equity=self.glide_path_equity,
+            method=self.retirement_method,
+        )
+
+    @classmethod
+    def of(cls, *, display_name: str, plan: RetirementPlan, targets: Targets) -> UserProfile:
+        """A profile from a stored plan and targets."""
+        return cls(
+            display_name=display_name,
+            years_until_retirement=plan.years_until_retirement,
+            target_retirement_income=plan.target_income,
+            asset_class_targets=targets.asset_class_targets,
+            region_targets=targets.region_targets,
+            current_age=plan.current_age,
+            annual_contribution=plan.annual_contribution,
+            contribution_growth=plan.contribution_growth,
+            other_income=plan.other_income,
+            other_income_start_age=plan.other_income_start_age,
+            glide_path_equity=plan.glide_path_equity,
+            retirement_method=plan.method,
         )
 
 
@@ -64,7 +115,10 @@ class IncomeGap:
 
     ``safe_income`` is the safe withdrawal rate applied to the median path's value at
     retirement: a yearly income (today's money) that lasted in at least 90 % of the simulated
-    futures. ``extra_contribution`` (yearly, rounded up to ``CONTRIBUTION_STEP``) and
+    futures. ``other_income`` (a pension, Social Security) covers part of the target, so the
+    portfolio needs to supply only ``portfolio_target``; it counts here as if paid from the
+    first year of retirement (the success rate models a later start exactly).
+    ``extra_contribution`` (yearly, rounded up to ``CONTRIBUTION_STEP``) and
     ``later_retirement_years`` each close the shortfall on their own; either is ``None`` when
     there is no shortfall or it is out of reach (contributions with no years left to save,
     or more than ``MAX_LATER_YEARS`` years).
@@ -74,14 +128,20 @@ class IncomeGap:
     target_income: Decimal
     extra_contribution: Decimal | None
     later_retirement_years: int | None
+    other_income: Decimal = ZERO
+
+    @property
+    def portfolio_target(self) -> Decimal:
+        """What the portfolio must supply a year: the target less the other income."""
+        return max(self.target_income - self.other_income, ZERO)
 
     @property
     def shortfall(self) -> Decimal:
-        return max(self.target_income - self.safe_income, ZERO)
+        return max(self.portfolio_target - self.safe_income, ZERO)
 
     @property
     def surplus(self) -> Decimal:
-        return max(self.safe_income - self.target_income, ZERO)
+        return max(self.safe_income - self.portfolio_target, ZERO)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,16 +229,9 @@ def build_facts(
             "simulation covers, so there is no retirement projection."
         )
     elif project_retirement:
-        params = retirement_params_from_portfolio(
-            analysis.allocations,
-            years_until_retirement=years,
-            # No target income means "no target": the simulation then uses its default 4 % rate.
-            target_income=profile.target_retirement_income or None,
-            paths=paths,
-            seed=seed,
-        )
-        if seed is None:
-            params = replace(params, seed=params.plan_seed())
+        # The what-if builds its parameters the same way: the same plan gives the same figures.
+        # No target income means "no target": the simulation then uses its default 4 % rate.
+        params = plan_params(profile.plan, starting_portfolio(analysis.allocations), paths=paths, seed=seed)
         result = simulate_retirement(params)
         gap = income_gap(params, result)
     return AnalysisFacts(
@@ -201,13 +254,7 @@ def facts_for(
     project_retirement: bool = True,
 ) -> AnalysisFacts:
     """Analyse one user's stored portfolio (CPU-bound: run it in a thread)."""
-    profile = UserProfile(
-        display_name=snapshot.display_name,
-        years_until_retirement=snapshot.years_until_retirement,
-        target_retirement_income=snapshot.target_retirement_income,
-        asset_class_targets=snapshot.targets.asset_class_targets,
-        region_targets=snapshot.targets.region_targets,
-    )
+    profile = UserProfile.of(display_name=snapshot.display_name, plan=snapshot.plan, targets=snapshot.targets)
     return build_facts(
         profile=profile,
         portfolio=snapshot.portfolio,
@@ -230,16 +277,18 @@ def income_gap(params: RetirementParams, result: RetirementResult) -> IncomeGap 
     they are reproducible and, for contributions, see the same markets: the median value at
     retirement then grows monotonically with the contribution and a bisection is exact.
     """
-    target = params.target_income
-    if target is None:
+    if params.target_income is None:
         return None
+    other = min(params.other_income, params.target_income)
+    needed = params.target_income - other  # what the portfolio must supply
     safe = safe_income(result)
-    short = safe < target and result.safe_withdrawal_rate > 0
+    short = safe < needed and result.safe_withdrawal_rate > 0
     return IncomeGap(
         safe_income=safe,
-        target_income=target,
-        extra_contribution=_extra_contribution(params, target, result) if short else None,
-        later_retirement_years=_later_retirement(params, target, result.seed) if short else None,
+        target_income=params.target_income,
+        other_income=other,
+        extra_contribution=_extra_contribution(params, needed, result) if short else None,
+        later_retirement_years=_later_retirement(params, needed, result.seed) if short else None,
     )
 
 
@@ -301,11 +350,13 @@ def _later_retirement(params: RetirementParams, target: Decimal, seed: int) -> i
 
 
 def _classification_warnings(portfolio: Portfolio) -> list[str]:
-    symbols = sorted(
-        {p.symbol for a in portfolio.accounts for p in a.positions if p.instrument.needs_classification}
-    )
+    """One sentence naming every holding that is not fully classified, priced or not (the rule and
+    the rebalancing note name the same holdings the same way: ``classification``)."""
+    gaps = classification_gaps(p for a in portfolio.accounts for p in a.positions)
+    if not gaps:
+        return []
+    one = len(gaps) == 1
     return [
-        f"{symbol} is not fully classified yet (its asset class, region or sector is unknown), so it "
-        "shows as “Not yet classified” in the allocations and is left out of drift and rebalancing."
-        for symbol in symbols
+        f"{named(gaps)} {'is' if one else 'are'} not fully classified yet, so what is unknown shows as "
+        f"“Not yet classified” and rebalancing leaves {'it' if one else 'them'} alone."
     ]

@@ -40,8 +40,28 @@ class _Output(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class Recommendation(_Output):
-    """One action for the person, with why it matters and what it would change."""
+ACTION_LABEL_MAX: Final = 120
+ACTIONS_MAX: Final = 8
+LOCAL_HREF: Final = r"^(?:/[A-Za-z0-9][A-Za-z0-9/_.\-]*)?(?:#[A-Za-z0-9][A-Za-z0-9_.\-]*)?$"
+"""A path on this site and/or a fragment: no scheme, no other host (``//``), no query string."""
+
+
+class RecommendationAction(_Output):
+    """Where in Alex to act on a recommendation: a link on this site."""
+
+    label: str = Field(min_length=1, max_length=ACTION_LABEL_MAX, description="the link's text, imperative")
+    href: str = Field(
+        min_length=2,
+        max_length=300,
+        pattern=LOCAL_HREF,
+        description='a path on this site ("/accounts/<id>#position-ARKK") or a fragment of the report page '
+        '("#suggested-trades")',
+    )
+
+
+class RecommendationText(_Output):
+    """One action for the person, with why it matters and what it would change: what a writer
+    (a model included) writes. Where to do it in Alex is Alex's own to add (``Recommendation``)."""
 
     title: str = Field(min_length=1, max_length=TITLE_MAX, description="the action, imperative, one line")
     reasoning: str = Field(
@@ -51,6 +71,16 @@ class Recommendation(_Output):
     )
     impact: str = Field(min_length=1, max_length=IMPACT_MAX, description="what following it would change")
     priority: Priority = Field(description="high for failed checks, medium for warnings and drift, else low")
+
+
+class Recommendation(RecommendationText):
+    """A recommendation as published: its text, and links to where it can be done in Alex."""
+
+    actions: list[RecommendationAction] = Field(
+        default_factory=list,
+        max_length=ACTIONS_MAX,
+        description="where in Alex to do it, when it asks for something done in Alex (may be empty)",
+    )
 
 
 class ReportOutput(_Output):
@@ -253,6 +283,7 @@ def _rebalancing(plan: RebalancePlan) -> JsonDict:
                 "price": _decimal(t.price),
                 "amount": _money(t.amount),
                 "position_id": t.position_id,
+                "tax_note": t.tax_note,
             }
             for t in plan.trades
         ],
@@ -276,6 +307,8 @@ def _simulation(result: RetirementResult, params: RetirementParams) -> JsonDict:
         "p10_ending_value": _money(result.p10_ending_value),
         "median_value_at_retirement": _money(result.median_value_at_retirement),
         "safe_withdrawal_rate": result.safe_withdrawal_rate,
+        "worst_case_withdrawal_rate": result.worst_case_withdrawal_rate,
+        "worst_start_year": result.worst_start_year,
         "years_lasted": result.years_lasted,
         "retirement_starts_at_year": result.retirement_starts_at_year,
         "paths": result.paths,
@@ -285,16 +318,31 @@ def _simulation(result: RetirementResult, params: RetirementParams) -> JsonDict:
             "volatilities": used.volatilities,
             "correlations": used.correlations,
             "inflation": used.inflation,
+            "method": used.method,
+            "description": used.description,
+            "data": used.data,
+            "history_years": None if used.history_years is None else list(used.history_years),
+            "start_years": None if used.start_years is None else list(used.start_years),
+            "proxies": dict(used.proxies),
+            "paths": used.paths,
+            "block_years": used.block_years,
         },
         "params": {
             "current_value": _money(params.current_value),
             "allocation": {k: float(v) for k, v in params.allocation.items()},
             "years_until_retirement": params.years_until_retirement,
             "annual_contribution": _money(params.annual_contribution),
+            "contribution_growth": params.contribution_growth,
             "retirement_years": params.retirement_years,
             "withdrawal_strategy": params.strategy.value,
             "withdrawal_rate": params.withdrawal_rate,
             "target_income": None if params.target_income is None else _money(params.target_income),
+            "other_income": _money(params.other_income),
+            "other_income_delay_years": params.other_income_delay_years,
+            "retirement_allocation": None
+            if params.retirement_allocation is None
+            else {k: float(v) for k, v in params.retirement_allocation.items()},
+            "method": params.return_method.value,
         },
     }
 
@@ -309,6 +357,8 @@ def _no_simulation() -> JsonDict:
             "p10_ending_value",
             "median_value_at_retirement",
             "safe_withdrawal_rate",
+            "worst_case_withdrawal_rate",
+            "worst_start_year",
             "years_lasted",
             "retirement_starts_at_year",
             "paths",
@@ -327,6 +377,7 @@ def _income(gap: IncomeGap) -> JsonDict:
         "surplus": _money(gap.surplus),
         "extra_contribution": None if gap.extra_contribution is None else _money(gap.extra_contribution),
         "later_retirement_years": gap.later_retirement_years,
+        "other_income": _money(gap.other_income),
     }
 
 

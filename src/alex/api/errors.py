@@ -17,6 +17,7 @@ from alex.failures import is_database_unavailable
 from alex.observability.logging import get_logger
 from alex.services.errors import (
     ConflictError,
+    InvalidInputError,
     NotFoundError,
     OverloadedError,
     ServiceError,
@@ -24,7 +25,7 @@ from alex.services.errors import (
     UnavailableError,
 )
 from alex.services.identity import InvalidCredentialsError
-from alex.services.validation import field_errors
+from alex.services.validation import FieldError, field_errors
 
 log = get_logger("alex.errors")
 
@@ -43,8 +44,16 @@ FRIENDLY = {
 RETRY_AFTER_SECONDS = "5"
 
 
-def validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    return [{"field": e.field, "message": e.message} for e in field_errors(exc.errors())]
+def invalid_input_response(errors: list[FieldError]) -> JSONResponse:
+    """The 422: every problem by field, the first five summed up in ``detail``."""
+    summary = "; ".join(f"{error.field}: {error.message}" for error in errors[:5])
+    return JSONResponse(
+        {
+            "detail": f"Invalid input: {summary}",
+            "errors": [{"field": error.field, "message": error.message} for error in errors],
+        },
+        status_code=422,
+    )
 
 
 _SERVICE_STATUS: dict[type[ServiceError], int] = {
@@ -58,6 +67,8 @@ _SERVICE_STATUS: dict[type[ServiceError], int] = {
 
 
 def _service_error(exc: ServiceError) -> JSONResponse:
+    if isinstance(exc, InvalidInputError):
+        return invalid_input_response(list(exc.errors))
     status = next((code for kind, code in _SERVICE_STATUS.items() if isinstance(exc, kind)), 400)
     headers: dict[str, str] = {}
     if isinstance(exc, TooManyRequestsError):
@@ -77,9 +88,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = validation_errors(exc)
-        summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors[:5])
-        return JSONResponse({"detail": f"Invalid input: {summary}", "errors": errors}, status_code=422)
+        return invalid_input_response(field_errors(exc.errors()))
 
     @app.exception_handler(ServiceError)
     async def refused(request: Request, exc: ServiceError) -> JSONResponse:

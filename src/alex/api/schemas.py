@@ -18,6 +18,7 @@ from pydantic import (
 
 from alex.db.instruments import EffectiveClassification, PricedInstrument
 from alex.db.positions import PositionView
+from alex.domain.retirement.models import ReturnMethod
 
 
 class Output(BaseModel):
@@ -31,8 +32,22 @@ class UserPublic(Output):
     id: str
     display_name: str
     email: str | None
-    years_until_retirement: int
+    years_until_retirement: int = Field(description="follows from the ages when they are set")
     target_retirement_income: Decimal
+    current_age: int | None = Field(
+        description="null: not given (the plan then runs on years_until_retirement)"
+    )
+    retirement_age: int | None
+    annual_contribution: Decimal = Field(description="new savings a year until retirement, today's money")
+    contribution_growth: float = Field(
+        description="percent a year the contribution grows, on top of inflation"
+    )
+    other_income: Decimal = Field(description="a pension or Social Security, a year in today's money")
+    other_income_start_age: int | None = Field(description="null: from retirement on")
+    glide_path_equity: float | None = Field(
+        description="the equity share (percent) at retirement; null: none"
+    )
+    retirement_method: ReturnMethod = Field(description="where the simulated market returns come from")
     asset_class_targets: dict[str, float]
     region_targets: dict[str, float]
     rule_thresholds: dict[str, dict[str, float | bool]]

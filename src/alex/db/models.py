@@ -35,6 +35,8 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.schema import FetchedValue
 
+from alex.domain.retirement.models import MAX_CONTRIBUTION_GROWTH, MIN_CONTRIBUTION_GROWTH, ReturnMethod
+from alex.domain.retirement.plan import MAX_AGE, MAX_CONTRIBUTION, MIN_AGE
 from alex.domain.taxonomy import AccountType, InstrumentType
 
 NAMING_CONVENTION = {
@@ -108,10 +110,49 @@ class User(Timestamped, Base):
         server_default=text("""'{"north_america": 50, "international": 50}'::jsonb""")
     )
     rule_thresholds: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    # The retirement plan (Goals). Ages are NULL for plans made before Goals asked for them: the
+    # stored years_until_retirement is then the horizon; with ages it is always their difference.
+    current_age: Mapped[int | None]
+    retirement_age: Mapped[int | None]
+    annual_contribution: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default=text("0"))
+    # Percent a year, on top of inflation.
+    contribution_growth: Mapped[Decimal] = mapped_column(Numeric(5, 2), server_default=text("0"))
+    # A pension or Social Security, a year in today's money, from other_income_start_age on.
+    other_income: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default=text("0"))
+    other_income_start_age: Mapped[int | None]
+    # The glide path: the equity share (percent) at retirement; NULL keeps today's mix throughout.
+    glide_path_equity: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    retirement_method: Mapped[str] = mapped_column(String(20), server_default=text("'parametric'"))
 
     __table_args__ = (
         CheckConstraint("years_until_retirement BETWEEN 0 AND 100", name="years_range"),
         CheckConstraint("target_retirement_income >= 0", name="income_non_negative"),
+        CheckConstraint(
+            f"current_age IS NULL OR current_age BETWEEN {MIN_AGE} AND {MAX_AGE}", name="current_age_range"
+        ),
+        CheckConstraint("(current_age IS NULL) = (retirement_age IS NULL)", name="ages_together"),
+        CheckConstraint(
+            f"retirement_age IS NULL OR (retirement_age > current_age AND retirement_age <= {MAX_AGE} "
+            "AND years_until_retirement = retirement_age - current_age)",
+            name="retirement_age_range",
+        ),
+        CheckConstraint(f"annual_contribution BETWEEN 0 AND {MAX_CONTRIBUTION}", name="contribution_range"),
+        CheckConstraint(
+            f"contribution_growth BETWEEN {MIN_CONTRIBUTION_GROWTH:g} AND {MAX_CONTRIBUTION_GROWTH:g}",
+            name="contribution_growth_range",
+        ),
+        CheckConstraint(
+            "other_income >= 0 AND other_income <= target_retirement_income", name="other_income_range"
+        ),
+        CheckConstraint(
+            f"other_income_start_age IS NULL OR (other_income_start_age BETWEEN {MIN_AGE} AND {MAX_AGE} "
+            "AND current_age IS NOT NULL)",
+            name="other_income_start_age_range",
+        ),
+        CheckConstraint(
+            "glide_path_equity IS NULL OR glide_path_equity BETWEEN 0 AND 100", name="glide_path_equity_range"
+        ),
+        CheckConstraint(_in("retirement_method", tuple(ReturnMethod)), name="retirement_method_known"),
         Index("uq_users_email_lower", func.lower(text("email")), unique=True),
     )
 

@@ -20,6 +20,8 @@ from alex.db.models import (
     UserInstrumentPrice,
 )
 from alex.domain.portfolio import models as domain
+from alex.domain.retirement.models import ReturnMethod
+from alex.domain.retirement.plan import RetirementPlan
 from alex.domain.taxonomy import Sector
 
 NO_SECTOR: Final = {Sector.OTHER.value: Decimal(100)}
@@ -39,6 +41,7 @@ class PortfolioSnapshot:
     targets: domain.Targets
     rule_thresholds: dict[str, Any]
     portfolio: domain.Portfolio
+    plan: RetirementPlan
 
     def instruments(self) -> dict[str, domain.Instrument]:
         return {
@@ -46,6 +49,21 @@ class PortfolioSnapshot:
             for account in self.portfolio.accounts
             for position in account.positions
         }
+
+
+def retirement_plan(user: User) -> RetirementPlan:
+    """The user's retirement plan, as the simulation reads it."""
+    return RetirementPlan(
+        years_until_retirement=user.years_until_retirement,
+        target_income=user.target_retirement_income,
+        annual_contribution=user.annual_contribution,
+        contribution_growth=user.contribution_growth,
+        other_income=user.other_income,
+        other_income_start_age=user.other_income_start_age,
+        current_age=user.current_age,
+        glide_path_equity=user.glide_path_equity,
+        method=ReturnMethod(user.retirement_method),
+    )
 
 
 def _percentages(allocation: dict[str, Any]) -> dict[str, Decimal]:
@@ -131,4 +149,5 @@ async def load(session: AsyncSession, *, user_id: str) -> PortfolioSnapshot | No
         ),
         rule_thresholds=dict(user.rule_thresholds),
         portfolio=portfolio,
+        plan=retirement_plan(user),
     )

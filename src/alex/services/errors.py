@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from alex.services.validation import FieldError
+
 
 class ServiceError(Exception):
     """A refusal whose message is safe to show to the person who asked."""
@@ -13,6 +17,20 @@ class NotFoundError(ServiceError):
     def __init__(self, what: str, message: str | None = None) -> None:
         super().__init__(message or f"{what.capitalize()} not found.")
         self.what = what
+
+
+class InvalidInputError(ServiceError):
+    """Input that each field's own rules accept but that does not hold together with the rest
+    (a retirement age before the current age, other income above the target income): ``errors``
+    names each field concerned, as a 422 does for a field's own rules."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(f"{error.field}: {error.message}" for error in self.errors))
+
+    @classmethod
+    def of(cls, field: str, message: str) -> InvalidInputError:
+        return cls([FieldError(field=field, message=message)])
 
 
 class ConflictError(ServiceError):

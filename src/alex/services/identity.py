@@ -33,11 +33,15 @@ from alex.auth.tokens import Claims
 from alex.db import sign_in_failures, users
 from alex.db.models import User
 from alex.domain.portfolio.rules import RuleId, RuleSettings
+from alex.domain.retirement.models import ReturnMethod
+from alex.domain.retirement.plan import MAX_YEARS_TO_RETIREMENT
 from alex.domain.taxonomy import AssetClass, Region
 from alex.observability.logging import get_logger
 from alex.observability.metrics import SIGN_IN_FAILURES
+from alex.services import plans
 from alex.services.errors import ConflictError, ServiceError, TooManyRequestsError, UnavailableError
 from alex.services.fields import Input, Money, Name, Percent, changed_fields, checked_targets
+from alex.services.plans import Age, Contribution, ContributionGrowth, GlidePathEquity
 from alex.settings import Settings
 
 log = get_logger("alex.security")
@@ -249,9 +253,35 @@ def rule_overrides(value: dict[RuleId, RuleOverride]) -> dict[str, dict[str, flo
 
 
 class UserUpdate(Input):
+    """The profile's changes; a field left out (or null) stays as it is, except that a null
+    clears the optional plan fields (``plans.CLEARABLE``). The retirement plan's fields are
+    checked together too (``plans.checked_changes``)."""
+
     display_name: Name | None = None
-    years_until_retirement: int | None = Field(default=None, ge=0, le=70)
-    target_retirement_income: Money | None = None
+    years_until_retirement: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_YEARS_TO_RETIREMENT,
+        description="follows from the ages when they are set; sent alone, it moves the retirement age",
+    )
+    target_retirement_income: Money | None = Field(default=None, description="a year, in today's money")
+    current_age: Age | None = None
+    retirement_age: Age | None = Field(default=None, description="after current_age; set with it")
+    annual_contribution: Contribution | None = None
+    contribution_growth: ContributionGrowth | None = None
+    other_income: Money | None = Field(
+        default=None,
+        description="a pension or Social Security, a year in today's money; at most the target income",
+    )
+    other_income_start_age: Age | None = Field(
+        default=None, description="when other income starts (needs the ages); from retirement if earlier"
+    )
+    glide_path_equity: GlidePathEquity | None = Field(
+        default=None, description="the equity share (percent) at retirement; null: no glide path"
+    )
+    retirement_method: ReturnMethod | None = Field(
+        default=None, description="where the simulated market returns come from"
+    )
     asset_class_targets: dict[str, Percent] | None = Field(default=None, max_length=len(AssetClass))
     region_targets: dict[str, Percent] | None = Field(default=None, max_length=len(Region))
     rule_thresholds: dict[RuleId, RuleOverride] | None = Field(
@@ -278,8 +308,9 @@ class UserUpdate(Input):
 
 
 async def update_profile(session: AsyncSession, *, user: User, changes: UserUpdate) -> User:
-    """Apply the fields the person sent (a null leaves a field as is) and commit."""
-    stored: dict[str, Any] = changed_fields(changes)
+    """Apply the fields the person sent (a null leaves a field as is, or clears an optional plan
+    field) and commit; ``InvalidInputError`` when the retirement plan would not hold together."""
+    stored: dict[str, Any] = changed_fields(changes, nullable=plans.CLEARABLE)
     # JSONB holds percentages as JSON numbers (as the defaults and the seed), not Decimals.
     for key in ("asset_class_targets", "region_targets"):
         if key in stored:
@@ -289,6 +320,9 @@ async def update_profile(session: AsyncSession, *, user: User, changes: UserUpda
     # The signed-in user was read by a session of its own (closed before the route ran): work on
     # this session's copy.
     current = await session.merge(user)
+    stored = plans.checked_changes(current, stored)
+    if "retirement_method" in stored:
+        stored["retirement_method"] = ReturnMethod(stored["retirement_method"]).value
     updated = await users.update(session, user=current, changes=stored)
     await session.commit()
     return updated

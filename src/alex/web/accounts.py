@@ -4,12 +4,17 @@ Every handler looks things up through the signed-in user (another user's id is a
 validates with the services' own inputs (``AccountCreate``, ``PositionCreate`` …), so a form accepts
 exactly what the API accepts. Invalid input re-renders the form with the messages (422); a quota
 reached re-renders it with the quota's message (429), and nothing is stored.
+
+Each position's row also sets the person's own price for its symbol and classifies it (asset
+class, region and sector percentages), through the instrument service the API uses
+(``UserPriceUpdate``, ``ClassificationUpdate``): only for them, the shared catalogue is unchanged.
+The row says whether the symbol is fully classified by the analysis' own definition.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -18,16 +23,30 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
-from alex.db.models import Account, User
+from alex.db.models import USER_CLASSIFICATION_NOTE_MAX, Account, User
+from alex.db.positions import PositionView
+from alex.db.snapshot import to_domain_instrument
 from alex.domain.labels import label
-from alex.domain.taxonomy import AccountType
+from alex.domain.portfolio.classification import classification_gap
+from alex.domain.taxonomy import AccountType, AssetClass, InstrumentType, Region, Sector
 from alex.http.deps import ContextDep, SessionDep
 from alex.services import accounts, csv_import, instruments, portfolio, positions
 from alex.services.accounts import AccountCreate, AccountUpdate
-from alex.services.errors import TooManyRequestsError
+from alex.services.errors import NotFoundError, TooManyRequestsError
+from alex.services.instruments import ClassificationUpdate, UserPriceUpdate
 from alex.services.positions import PositionCreate, PositionUpdate
+from alex.services.validation import field_errors
 from alex.settings import Settings
-from alex.web.pages import PageAccount, PagePosition, PageUser, form_data, form_errors, redirect, render
+from alex.web.pages import (
+    PageAccount,
+    PageNotFoundError,
+    PagePosition,
+    PageUser,
+    form_data,
+    form_errors,
+    redirect,
+    render,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,6 +58,8 @@ NOTICES: Final = {
     "position-added": "Position saved.",
     "position-saved": "Quantity saved.",
     "position-deleted": "Position deleted.",
+    "price-saved": "Your price was saved.",
+    "classification-saved": "Your classification was saved.",
 }
 """Notices after a redirect, by key: the query string never carries text to show."""
 FIELD_LABELS: Final = {
@@ -48,7 +69,15 @@ FIELD_LABELS: Final = {
     "cash_balance": "Cash balance",
     "symbol": "Symbol",
     "quantity": "Quantity",
+    "price": "Price",
 }
+CLASSIFICATION_GROUPS: Final = (
+    ("asset_class", "Asset class", {member.value: label(member.value) for member in AssetClass}),
+    ("regions", "Region", {member.value: label(member.value) for member in Region}),
+    ("sectors", "Sector", {member.value: label(member.value) for member in Sector}),
+)
+"""The classification form's percentage groups: the service's field, its legend, its keys."""
+INSTRUMENT_TYPES: Final = {member.value: label(member.value) for member in InstrumentType}
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -260,6 +289,85 @@ async def account_import(
 # --- one account -------------------------------------------------------------------------------
 
 
+def _percent_text(value: object) -> str:
+    """A stored percentage as the form shows it: at most 4 decimals, no trailing zeros."""
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.0001"))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _classified_by(source: str) -> str:
+    if source == "you":
+        return "classified by you"
+    if source.startswith("model:"):
+        return "classified by the tagger model"
+    return "classified in the catalogue"
+
+
+def _classification_values(view: PositionView) -> dict[str, str]:
+    """The classification form's fields as they stand: the classification the analysis uses."""
+    effective = view.priced.classification
+    mine = view.priced.user_classification
+    values = {
+        "instrument_type": (mine.instrument_type or "") if mine is not None else "",
+        "note": (mine.note or "") if mine is not None else "",
+    }
+    for group, allocation in (
+        ("asset_class", effective.asset_class),
+        ("regions", effective.regions),
+        ("sectors", effective.sectors),
+    ):
+        for key, weight in allocation.items():
+            values[f"{group}.{key}"] = _percent_text(weight)
+    return values
+
+
+def _total(values: dict[str, str], group: str, keys: dict[str, str]) -> str:
+    total = Decimal(0)
+    for key in keys:
+        try:
+            total += Decimal(values.get(f"{group}.{key}") or 0)
+        except (InvalidOperation, ValueError):
+            continue
+    return _percent_text(total) if total.is_finite() else "?"
+
+
+def _price_text(own: Decimal | None, submitted: dict[str, str] | None) -> str:
+    """The price form's value: what was just sent (refused), else your own price, else empty."""
+    if submitted is not None:
+        return submitted.get("price", "")
+    return "" if own is None else f"{own.normalize():f}"
+
+
+def _position_row(
+    view: PositionView, *, submitted: dict[str, str] | None, classification_failed: bool
+) -> dict[str, Any]:
+    price = view.priced.effective_price
+    value = None if price is None else (view.position.quantity * price).quantize(Decimal("0.01"))
+    gap = classification_gap(to_domain_instrument(view.priced))
+    user_price = view.priced.user_price
+    values = submitted if submitted is not None and classification_failed else _classification_values(view)
+    return {
+        "id": view.position.id,
+        "symbol": view.position.symbol,
+        "name": view.priced.instrument.name,
+        "quantity": view.position.quantity,
+        "quantity_text": f"{view.position.quantity.normalize():f}",
+        "price": price,
+        "value": value,
+        "own_price": user_price is not None,
+        "price_text": _price_text(user_price, submitted if not classification_failed else None),
+        "unknown": None if gap is None else gap.unknown,
+        "classified_by": _classified_by(view.priced.classification.source),
+        "catalogue_type": label(view.priced.instrument.instrument_type or "unknown"),
+        "fields": values,
+        "totals": {group: _total(values, group, keys) for group, _, keys in CLASSIFICATION_GROUPS},
+    }
+
+
 async def _account_page(
     request: Request,
     user: User,
@@ -271,28 +379,27 @@ async def _account_page(
     position_form: dict[str, Any] | None = None,
     position_errors: list[str] | None = None,
     row_errors: dict[str, list[str]] | None = None,
+    price_errors: dict[str, list[str]] | None = None,
+    classification_errors: dict[str, dict[str, list[str]]] | None = None,
+    submitted: dict[str, dict[str, str]] | None = None,
     status_code: int = 422,
 ) -> Response:
+    """The account page. ``price_errors``, ``classification_errors`` (by field: ``asset_class``,
+    ``regions``, ``sectors``, ``instrument_type``, ``note``) and ``submitted`` (the form sent) are
+    keyed by position id."""
     views = await positions.list_positions(session, user_id=user.id, account_id=account.id)
-    held = []
-    invested = Decimal(0)
-    for view in views:
-        price = view.priced.effective_price
-        value = None if price is None else (view.position.quantity * price).quantize(Decimal("0.01"))
-        invested += value or 0
-        held.append(
-            {
-                "id": view.position.id,
-                "symbol": view.position.symbol,
-                "name": view.priced.instrument.name,
-                "quantity": view.position.quantity,
-                "quantity_text": f"{view.position.quantity.normalize():f}",
-                "price": price,
-                "value": value,
-            }
+    classification_errors = classification_errors or {}
+    held = [
+        _position_row(
+            view,
+            submitted=(submitted or {}).get(str(view.position.id)),
+            classification_failed=str(view.position.id) in classification_errors,
         )
+        for view in views
+    ]
+    invested = sum((row["value"] or Decimal(0) for row in held), Decimal(0))
     catalogue = await instruments.list_instruments(session, user_id=user.id)
-    failed = bool(errors or position_errors or row_errors)
+    failed = bool(errors or position_errors or row_errors or price_errors or classification_errors)
     return render(
         request,
         "account.html",
@@ -315,6 +422,11 @@ async def _account_page(
         position_form=position_form or {},
         position_errors=position_errors or [],
         row_errors=row_errors or {},
+        price_errors=price_errors or {},
+        classification_errors=classification_errors,
+        classification_groups=CLASSIFICATION_GROUPS,
+        instrument_types=INSTRUMENT_TYPES,
+        note_max=USER_CLASSIFICATION_NOTE_MAX,
         notice=None if failed else _notice(request),
     )
 
@@ -401,3 +513,98 @@ async def delete_position(
     await form_data(request)
     await positions.delete_position(session, user_id=account.user_id, view=view)
     return redirect(f"/accounts/{account.id}?done=position-deleted")
+
+
+# --- your own price and classification of a position's symbol ------------------------------------
+
+
+def _row_address(account: Account, view: PositionView, done: str, anchor: str) -> str:
+    return f"/accounts/{account.id}?done={done}#{anchor}-{view.position.symbol}"
+
+
+@router.post("/accounts/{account_id}/positions/{position_id}/price")
+async def set_price(
+    request: Request, account: PageAccount, view: PagePosition, user: PageUser, session: SessionDep
+) -> Response:
+    """Your own price for the position's symbol, like PUT /api/instruments/{symbol}/price."""
+    form = await form_data(request)
+    position_id = str(view.position.id)
+    raw = form.get("price", "").strip().replace(",", "")
+    try:
+        body = UserPriceUpdate.model_validate({"price": raw})
+        if not raw:
+            raise ValueError
+    except (ValidationError, ValueError) as exc:
+        messages = _errors(exc) if isinstance(exc, ValidationError) and raw else ["Price: enter a price."]
+        return await _account_page(
+            request,
+            user,
+            session,
+            account,
+            price_errors={position_id: messages},
+            submitted={position_id: form},
+        )
+    try:
+        await instruments.set_price(session, user_id=user.id, symbol=view.position.symbol, form=body)
+    except NotFoundError:
+        raise PageNotFoundError("position", user) from None
+    return redirect(_row_address(account, view, "price-saved", "position"))
+
+
+def _percentages(form: dict[str, str], group: str) -> dict[str, str]:
+    """The ``group.key`` fields of the form; blanks and zeros are left out (not held)."""
+    found = {}
+    for name, raw in form.items():
+        if not name.startswith(group + "."):
+            continue
+        value = raw.strip()
+        try:
+            if not value or Decimal(value) == 0:
+                continue
+        except (InvalidOperation, ValueError):
+            pass  # the service's schema says what is wrong with it
+        found[name.removeprefix(group + ".")] = value
+    return found
+
+
+def _classification_problems(exc: ValidationError) -> dict[str, list[str]]:
+    """The schema's problems by the form's field ("asset_class", "regions", ...), each a sentence
+    naming the key when it is about one ("Europe: ...")."""
+    keys = {group: names for group, _, names in CLASSIFICATION_GROUPS}
+    problems: dict[str, list[str]] = {}
+    for error in field_errors(exc.errors()):
+        group, _, key = error.field.partition(".")
+        group = group if group in (*keys, "instrument_type", "note") else "form"
+        reason = error.reason
+        if key and group in keys:
+            reason = f"{keys[group].get(key, key.replace('_', ' ').capitalize())}: {reason}"
+        problems.setdefault(group, []).append(reason)
+    return problems
+
+
+@router.post("/accounts/{account_id}/positions/{position_id}/classification")
+async def set_classification(
+    request: Request, account: PageAccount, view: PagePosition, user: PageUser, session: SessionDep
+) -> Response:
+    """Your own classification of the position's symbol, like PUT /api/instruments/{symbol}/classification."""
+    form = await form_data(request)
+    position_id = str(view.position.id)
+    fields: dict[str, Any] = {group: _percentages(form, group) for group, _, _ in CLASSIFICATION_GROUPS}
+    fields["instrument_type"] = form.get("instrument_type", "").strip() or None
+    fields["note"] = form.get("note", "").strip() or None
+    try:
+        body = ClassificationUpdate.model_validate(fields)
+    except ValidationError as exc:
+        return await _account_page(
+            request,
+            user,
+            session,
+            account,
+            classification_errors={position_id: _classification_problems(exc)},
+            submitted={position_id: form},
+        )
+    try:
+        await instruments.set_classification(session, user_id=user.id, symbol=view.position.symbol, form=body)
+    except NotFoundError:
+        raise PageNotFoundError("position", user) from None
+    return redirect(_row_address(account, view, "classification-saved", "classify"))

@@ -8,6 +8,7 @@ the retirement projection and how it all was produced (the ``ai_decisions`` audi
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
@@ -29,6 +30,8 @@ router = APIRouter(include_in_schema=False)
 
 HISTORY_LIMIT: Final = 100
 FAN_DESCRIPTION: Final = "Portfolio value in today's money across the simulated futures."
+LOCAL_HREF: Final = re.compile(r"(?:/[A-Za-z0-9][A-Za-z0-9/_.\-]*)?(?:#[A-Za-z0-9][A-Za-z0-9_.\-]*)?")
+"""A path on this site and/or a fragment: no scheme, no other host, no query, no spaces."""
 EVENT_CLASSES: Final = {
     "job_started": "started",
     "step_started": "started",
@@ -55,6 +58,34 @@ def _duration(job: Job) -> str | None:
 
 def _when(moment: datetime | None) -> str:
     return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _local_href(href: object) -> bool:
+    """A link the page may render: a path on this site and/or a fragment, nothing else (the
+    payload's own rule, checked again because a stored payload is rendered long after it was written)."""
+    return isinstance(href, str) and bool(href) and LOCAL_HREF.fullmatch(href) is not None
+
+
+def recommendations(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's recommendations with their actions (none in payloads written before actions
+    existed); an action whose address is not on this site is left out."""
+    shown = []
+    for item in report.get("recommendations") or []:
+        if not isinstance(item, dict):
+            continue
+        actions = [
+            a
+            for a in item.get("actions") or []
+            if isinstance(a, dict) and a.get("label") and _local_href(a.get("href"))
+        ]
+        shown.append({**item, "actions": actions})
+    return shown
+
+
+def trades(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The suggested trades of the summary payload (the recommendations link to them)."""
+    found = (summary.get("rebalancing") or {}).get("trades") or []
+    return [t for t in found if isinstance(t, dict)]
 
 
 def fan_chart(retirement: dict[str, Any] | None) -> Chart | None:
@@ -133,6 +164,8 @@ async def analysis_job(
         event_classes=EVENT_CLASSES,
         report=report,
         report_html=render_markdown(report.get("content")),
+        recommendations=recommendations(report),
+        trades=trades(summary),
         charts=job.charts_payload or {},
         retirement=retirement,
         retirement_html=render_markdown((retirement or {}).get("analysis")),

@@ -32,7 +32,7 @@ from alex.http.deps import (
     session_claims,
 )
 from alex.services.errors import NotFoundError, TooManyRequestsError
-from alex.services.validation import field_errors
+from alex.services.validation import FieldError, field_errors
 
 T = TypeVar("T")
 
@@ -125,8 +125,15 @@ def form_errors(
     errors: Iterable[Mapping[str, Any]], labels: Mapping[str, str], default: str = "Form"
 ) -> list[str]:
     """One sentence per problem of a form, naming its field's label (never the input's value)."""
+    return labelled_errors(field_errors(errors), labels, default)
+
+
+def labelled_errors(
+    errors: Iterable[FieldError], labels: Mapping[str, str], default: str = "Form"
+) -> list[str]:
+    """``form_errors`` for problems already sorted by field (a service's ``InvalidInputError``)."""
     messages = []
-    for error in field_errors(errors):
+    for error in errors:
         top = error.field.split(".", 1)[0]
         label = (
             default

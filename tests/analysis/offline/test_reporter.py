@@ -91,7 +91,7 @@ def test_gaps_in_the_data_are_named_and_prioritised() -> None:
     assert "MYST" in report.content
     titles = [r.title for r in report.recommendations if r.priority == "high"]
     assert "Set a price for NEWCO" in titles
-    assert "Classify MYST" in titles
+    assert "Classify MYST, NEWCO" in titles  # NEWCO has no price and no classification either
 
 
 def test_an_empty_portfolio_still_gets_a_useful_report() -> None:
@@ -117,3 +117,47 @@ def test_same_seed_gives_identical_outputs() -> None:
     assert write_report(first) == write_report(second)
     assert write_retirement(first) == write_retirement(second)
     assert write_charts(first) == write_charts(second)
+
+
+def test_recommendations_say_where_in_alex_to_act() -> None:
+    by_title = {r.title: r for r in write_report(gappy_facts()).recommendations}
+
+    def links(title: str) -> list[tuple[str, str]]:
+        return [(action.label, action.href) for action in by_title[title].actions]
+
+    # Your own price and classification are set on the position's row of its account page.
+    assert links("Set a price for NEWCO") == [
+        ("Set a price for NEWCO", "/accounts/acct-x#position-NEWCO"),
+        ("Classify NEWCO", "/accounts/acct-x#classify-NEWCO"),
+    ]
+    assert links("Classify MYST, NEWCO") == [
+        ("Classify MYST", "/accounts/acct-x#classify-MYST"),
+        ("Classify NEWCO", "/accounts/acct-x#classify-NEWCO"),
+    ]
+    # The trades are on the report's own page; MYST is what rebalancing could not trade.
+    assert links("Rebalance toward your target mix") == [
+        ("See the suggested trades", "#suggested-trades"),
+        ("Classify MYST", "/accounts/acct-x#classify-MYST"),
+    ]
+    assert links("Close your retirement income gap") == [
+        ("Update your retirement plan", "/goals"),
+        ("Try changes in the what-if", "/what-if"),
+    ]
+    assert links("Spread your money beyond Brokerage Account") == []  # done with a provider, not in Alex
+    empty = write_report(empty_facts()).recommendations[0]
+    assert [(a.label, a.href) for a in empty.actions] == [("Add an account", "/accounts")]
+
+
+def test_sales_in_taxable_accounts_are_marked_in_the_trades_table() -> None:
+    facts = demo_facts()
+    trades = facts.analysis.rebalance.trades
+    assert any(t.tax_note for t in trades)
+    assert not all(t.tax_note for t in trades)
+    section = write_report(facts).content.split("### Suggested trades", 1)[1]
+    lines = [line for line in section.splitlines() if line.startswith("| ")]
+    assert lines[0] == "| Account | Action | Symbol | Quantity | Amount | Tax |"
+    rows = lines[2:]
+    assert len(rows) == len(trades)
+    for row, trade in zip(rows, trades, strict=True):
+        assert row.endswith("| taxable: may realise capital gains |") == (trade.tax_note is not None), row
+    assert "Selling in a taxable account may realise capital gains" in section

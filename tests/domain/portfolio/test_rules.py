@@ -130,7 +130,9 @@ def test_unclassified_holdings_are_flagged() -> None:
     finding = _finding(_report(account("a", (SPY, "1"), (pending, "1"))), RuleId.UNCLASSIFIED_HOLDINGS)
     assert finding.status is Status.FAIL
     assert finding.subject == "NEW"
-    assert finding.rationale.startswith("NEW (18.2% of the portfolio) is not fully classified")
+    assert finding.rationale.startswith(
+        "NEW (region and sector unknown) is not fully classified yet (18.2% of the portfolio)"
+    )
 
 
 def test_fee_ratio_weights_known_expense_ratios() -> None:

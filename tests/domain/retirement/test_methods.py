@@ -271,8 +271,16 @@ def test_parametric_stays_the_default_and_unchanged() -> None:
 
 
 def _seed_before_the_methods(params: RetirementParams) -> int:
-    """``plan_seed`` as written before the return-method fields existed."""
-    new_fields = {"method", "history_start", "history_end", "block_years"}
+    """``plan_seed`` as written before the return-method fields (and the later cash-flow ones) existed."""
+    new_fields = {
+        "method",
+        "history_start",
+        "history_end",
+        "block_years",
+        "contribution_growth",
+        "other_income",
+        "other_income_delay_years",
+    }
     plan = {
         name: getattr(params, name)
         for name in params.__dataclass_fields__

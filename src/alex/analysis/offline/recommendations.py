@@ -6,21 +6,37 @@ band ``medium``. Holdings missing from every total (no price) and an empty portf
 ``high`` when most simulated futures run out of money, else ``medium``. When fewer than three
 actions come out of the findings, standing advice (keep saving, review yearly, keep costs low)
 fills the list as ``low``; at most seven are kept, the most urgent first.
+
+A recommendation that asks for something done in Alex says where, in ``actions``: a link to the
+position's row on its account page (set your own price, classify it), to the goals, the what-if,
+or to the suggested trades on the report page itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Final
 
 from alex.analysis.facts import MAX_LATER_YEARS, AnalysisFacts
 from alex.analysis.offline.text import plural, points, target
-from alex.analysis.payloads import IMPACT_MAX, REASONING_MAX, TITLE_MAX, Priority, Recommendation
+from alex.analysis.payloads import (
+    ACTIONS_MAX,
+    IMPACT_MAX,
+    LOCAL_HREF,
+    REASONING_MAX,
+    TITLE_MAX,
+    Priority,
+    Recommendation,
+    RecommendationAction,
+)
 from alex.domain.formatting import format_money, format_percent
 from alex.domain.labels import label
 from alex.domain.money import ZERO
+from alex.domain.portfolio.classification import classification_gaps
 from alex.domain.portfolio.drift import Drift, DriftReport
+from alex.domain.portfolio.models import Position
 from alex.domain.portfolio.rebalancing import TradeAction
 from alex.domain.portfolio.rules import Finding, RuleId, Status
 from alex.domain.retirement.models import MAX_YEARS
@@ -30,6 +46,18 @@ MAX_RECOMMENDATIONS: Final = 7
 LIKELY_FAILURE: Final = 50.0
 """Success rate (percent) below which the retirement gap is urgent: most futures run out."""
 _ORDER: Final[dict[Priority, int]] = {"high": 0, "medium": 1, "low": 2}
+
+# Where the actions point: the web pages' addresses and the ids of their elements.
+ACCOUNTS_PAGE: Final = "/accounts"
+GOALS_PAGE: Final = "/goals"
+WHAT_IF_PAGE: Final = "/what-if"
+POSITION_ANCHOR: Final = "position-"
+"""The id of a position's row on its account page (``position-ARKK``): its price form is there."""
+CLASSIFY_ANCHOR: Final = "classify-"
+"""The id of a position's classification form on its account page (``classify-ARKK``)."""
+TRADES_ANCHOR: Final = "#suggested-trades"
+"""The suggested trades on the report's own page."""
+_LOCAL_HREF: Final = re.compile(LOCAL_HREF)
 
 
 def recommendations(facts: AnalysisFacts) -> list[Recommendation]:
@@ -58,6 +86,7 @@ def _setup(facts: AnalysisFacts) -> list[Recommendation]:
                 impact="With your accounts, cash and positions recorded, the next analysis can value them, "
                 "check diversification and project your retirement.",
                 priority="high",
+                actions=_actions(("Add an account", ACCOUNTS_PAGE)),
             )
         )
     unpriced = sorted({w.symbol for w in facts.analysis.valuation.warnings})
@@ -74,6 +103,7 @@ def _setup(facts: AnalysisFacts) -> list[Recommendation]:
                 ),
                 impact="Once priced, the totals, allocations and retirement projection include that money.",
                 priority="high",
+                actions=_price_actions(facts, unpriced),
             )
         )
     targets = facts.profile.targets
@@ -86,6 +116,7 @@ def _setup(facts: AnalysisFacts) -> list[Recommendation]:
                 impact="With targets, each analysis shows how far the portfolio has drifted and which trades "
                 "bring it back.",
                 priority="low",
+                actions=_actions(("Set your targets", GOALS_PAGE)),
             )
         )
     return found
@@ -100,7 +131,59 @@ def _from_finding(finding: Finding, facts: AnalysisFacts) -> Recommendation:
         reasoning=fit([finding.rationale], limit=REASONING_MAX),
         impact=fit([impact], limit=IMPACT_MAX),
         priority="high" if finding.status is Status.FAIL else "medium",
+        actions=_finding_actions(finding, facts),
     )
+
+
+def _actions(*links: tuple[str, str | None]) -> list[RecommendationAction]:
+    """Actions from (label, href) pairs; a pair without a usable address is left out."""
+    return [
+        RecommendationAction(label=label_text, href=href)
+        for label_text, href in links
+        if href is not None and _LOCAL_HREF.fullmatch(href)
+    ][:ACTIONS_MAX]
+
+
+def _position_link(facts: AnalysisFacts, symbol: str, anchor: str) -> str | None:
+    """The first account holding ``symbol``, at the position's row (``anchor``) on its page."""
+    for account in facts.portfolio.accounts:
+        if any(p.symbol == symbol for p in account.positions):
+            return f"{ACCOUNTS_PAGE}/{account.id}#{anchor}{symbol}"
+    return None
+
+
+def _classify_links(facts: AnalysisFacts, symbols: Iterable[str]) -> list[tuple[str, str | None]]:
+    return [(f"Classify {symbol}", _position_link(facts, symbol, CLASSIFY_ANCHOR)) for symbol in symbols]
+
+
+def _price_actions(facts: AnalysisFacts, unpriced: list[str]) -> list[RecommendationAction]:
+    """Set each price on the position's row; a holding that needs classifying too gets that link."""
+    unclassified = {gap.symbol for gap in classification_gaps(_positions(facts))}
+    links: list[tuple[str, str | None]] = []
+    for symbol in unpriced:
+        links.append((f"Set a price for {symbol}", _position_link(facts, symbol, POSITION_ANCHOR)))
+        if symbol in unclassified:
+            links += _classify_links(facts, [symbol])
+    return _actions(*links)
+
+
+def _positions(facts: AnalysisFacts, *, priced: bool = False) -> list[Position]:
+    return [
+        p
+        for a in facts.portfolio.accounts
+        for p in a.positions
+        if not priced or (p.instrument.price is not None and p.instrument.price > 0)
+    ]
+
+
+def _finding_actions(finding: Finding, facts: AnalysisFacts) -> list[RecommendationAction]:
+    if finding.rule_id is RuleId.UNCLASSIFIED_HOLDINGS:
+        return _actions(*_classify_links(facts, (g.symbol for g in classification_gaps(_positions(facts)))))
+    if finding.rule_id is RuleId.SINGLE_POSITION_CONCENTRATION and any(
+        t.symbol == finding.subject and t.action is TradeAction.SELL for t in facts.analysis.rebalance.trades
+    ):
+        return _actions(("See the suggested trades", TRADES_ANCHOR))
+    return []
 
 
 def fit(sentences: Iterable[str], *, limit: int, separator: str = " ") -> str:
@@ -268,9 +351,16 @@ def _rebalance(facts: AnalysisFacts) -> list[Recommendation]:
     else:
         impact = "No trade with the instruments you hold brings the mix closer to your targets."
     impact = fit([impact, *plan.notes], limit=IMPACT_MAX)
+    # The holdings rebalancing left alone are the priced ones that need classifying (its note).
+    frozen = [gap.symbol for gap in classification_gaps(_positions(facts, priced=True))]
+    links = [("See the suggested trades", TRADES_ANCHOR if plan.trades else None)]
     return [
         Recommendation(
-            title="Rebalance toward your target mix", reasoning=reasoning, impact=impact, priority="medium"
+            title="Rebalance toward your target mix",
+            reasoning=reasoning,
+            impact=impact,
+            priority="medium",
+            actions=_actions(*links, *_classify_links(facts, frozen)),
         )
     ]
 
@@ -295,6 +385,9 @@ def _retirement_gap(facts: AnalysisFacts) -> list[Recommendation]:
             reasoning=reasoning,
             impact=closing_options(facts),
             priority="high" if result.success_rate < LIKELY_FAILURE else "medium",
+            actions=_actions(
+                ("Update your retirement plan", GOALS_PAGE), ("Try changes in the what-if", WHAT_IF_PAGE)
+            ),
         )
     ]
 
@@ -352,6 +445,7 @@ def _standing_advice(facts: AnalysisFacts) -> list[Recommendation]:
             impact="A yearly analysis catches drift, new concentrations and changes in your retirement "
             "outlook early, while small adjustments still suffice.",
             priority="low",
+            actions=_actions(("Review your goals", GOALS_PAGE)),
         ),
         Recommendation(
             title="Keep your costs low",

@@ -20,6 +20,7 @@ from alex.domain.formatting import format_money, format_percent
 from alex.domain.labels import label
 from alex.domain.portfolio.allocation import CASH, UNCLASSIFIED, Breakdown
 from alex.domain.portfolio.drift import Drift
+from alex.domain.portfolio.rebalancing import TAXABLE_SALE_NOTE
 from alex.domain.portfolio.rules import Finding, RuleId, Status
 from alex.domain.taxonomy import AssetClass
 from alex.settings import OFFLINE_MODEL
@@ -53,6 +54,8 @@ TRADES_SHOWN: Final = 25
 NOT_SECTORS: Final = frozenset({CASH, UNCLASSIFIED})
 """Buckets of the sector breakdown that are not industries (shown elsewhere)."""
 STATUS_WORDS: Final = {Status.FAIL: "Fail", Status.WARN: "Warning", Status.OK: "OK"}
+TAXABLE_SALE_MARK: Final = "taxable: may realise capital gains"
+"""The trades table's mark on a sale in a taxable account (the trade's ``tax_note``)."""
 
 
 def write_report(facts: AnalysisFacts) -> ReportOutput:
@@ -297,7 +300,7 @@ def _recommendations(facts: AnalysisFacts, advice: list[Recommendation]) -> str:
         parts += [
             "### Suggested trades",
             table(
-                ["Account", "Action", "Symbol", "Quantity", "Amount"],
+                ["Account", "Action", "Symbol", "Quantity", "Amount", "Tax"],
                 [
                     [
                         t.account_name,
@@ -305,6 +308,7 @@ def _recommendations(facts: AnalysisFacts, advice: list[Recommendation]) -> str:
                         t.symbol,
                         f"{t.quantity.normalize():f}",
                         format_money(t.amount),
+                        TAXABLE_SALE_MARK if t.tax_note else "",
                     ]
                     for t in shown
                 ],
@@ -312,7 +316,8 @@ def _recommendations(facts: AnalysisFacts, advice: list[Recommendation]) -> str:
             # The total, not the number left out: only the total is a computed fact.
             (f"The analysis summary lists all {plural(len(trades), 'trade')}. " if more else "")
             + "Each account pays for its purchases with its own cash and sales; quantities are estimates at "
-            "today's prices, so check them before trading.",
+            "today's prices, so check them before trading."
+            + (f" {TAXABLE_SALE_NOTE}" if any(t.tax_note for t in shown) else ""),
         ]
     return "\n\n".join(parts)
 

@@ -1,61 +1,58 @@
-"""Stand-alone retirement what-if: the Monte Carlo engine behind an HTTP form."""
+"""Stand-alone retirement what-if: the Monte Carlo engine behind an HTTP form, on the user's plan."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from fastapi import APIRouter
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
-from alex.domain.retirement.models import (
-    DEFAULT_PATHS,
-    DEFAULT_RETIREMENT_YEARS,
-    MAX_PATHS,
-    MAX_YEARS,
-    MIN_PATHS,
-    ParameterError,
-    RetirementParams,
-    RetirementResult,
-    WithdrawalStrategy,
-)
-from alex.domain.taxonomy import AssetClass
+from alex.domain.retirement.models import RetirementParams, RetirementResult, ReturnMethod, WithdrawalStrategy
 from alex.http.deps import ContextDep, CurrentUser
 from alex.services import simulations
-from alex.services.fields import Input, Money, Percent
+from alex.services.simulations import SimulationRequest
 
 router = APIRouter(prefix="/api/retirement", tags=["retirement"])
 
 
-class SimulationRequest(Input):
-    current_value: Money
-    allocation: dict[AssetClass, Percent] = Field(
-        min_length=1, description="percent by asset class, sums to 100"
-    )
-    years_until_retirement: int = Field(ge=0, le=MAX_YEARS)
-    annual_contribution: Money = Decimal(0)
-    retirement_years: int = Field(default=DEFAULT_RETIREMENT_YEARS, ge=1, le=MAX_YEARS)
-    withdrawal_strategy: WithdrawalStrategy = WithdrawalStrategy.CONSTANT_REAL
-    withdrawal_rate: float | None = Field(
-        default=None, gt=0, le=100, allow_inf_nan=False, description="percent of the value at retirement"
-    )
-    target_income: Money | None = Field(default=None, description="a year's spending in today's money")
-    inflation: float = Field(default=2.5, ge=-5, le=20, allow_inf_nan=False, description="percent a year")
-    paths: int = Field(default=DEFAULT_PATHS, ge=MIN_PATHS, le=MAX_PATHS)
-    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
-
-    @model_validator(mode="after")
-    def _one_spending_rule(self) -> SimulationRequest:
-        if self.withdrawal_rate is not None and self.target_income is not None:
-            raise ValueError("give either withdrawal_rate or target_income, not both")
-        return self
-
-
 class Assumptions(BaseModel):
-    returns: dict[str, float]
-    volatilities: dict[str, float]
+    """What the result rests on: the return model, its data and its numbers."""
+
+    returns: dict[str, float] = Field(description="mean nominal return a year by asset class, percent")
+    volatilities: dict[str, float] = Field(description="percent a year")
     correlations: dict[str, dict[str, float]]
+    inflation: float = Field(description="percent a year: assumed, or history's compound average")
+    method: ReturnMethod
+    description: str = Field(description="how the method works, in a sentence")
+    data: str = Field(description="the historical series drawn on (empty for the parametric method)")
+    history_years: tuple[int, int] | None = Field(description="first and last calendar year of history used")
+    start_years: tuple[int, int] | None = Field(
+        description="the historical method's first and last start year"
+    )
+    proxies: dict[str, str] = Field(description="how each asset class without data of its own is simulated")
+    paths: int = Field(description="paths simulated (start years, for the historical method)")
+    block_years: int | None = Field(description="the bootstrap's block length in years")
+
+
+class SimulationParams(BaseModel):
+    """The inputs simulated: your plan and portfolio, changed where the request said."""
+
+    current_value: Decimal
+    allocation: dict[str, float] = Field(description="percent by asset class")
+    years_until_retirement: int
+    annual_contribution: Decimal
+    contribution_growth: float = Field(description="percent a year, on top of inflation")
+    retirement_years: int
+    withdrawal_strategy: WithdrawalStrategy
+    withdrawal_rate: float | None = Field(description="percent; null when spending is target_income")
+    target_income: Decimal | None = Field(description="null: spending is withdrawal_rate (4 % if not given)")
+    other_income: Decimal = Field(description="a year, paying part of target_income")
+    other_income_delay_years: int = Field(description="retirement years before other income starts")
+    retirement_allocation: dict[str, float] | None = Field(
+        description="the glide path's allocation at retirement"
+    )
     inflation: float
+    method: ReturnMethod
 
 
 class SimulationResponse(BaseModel):
@@ -65,7 +62,15 @@ class SimulationResponse(BaseModel):
     median_ending_value: Decimal
     p10_ending_value: Decimal
     safe_withdrawal_rate: float = Field(description="percent with at least 90 % success (constant real)")
+    worst_case_withdrawal_rate: float = Field(
+        description="percent that lasted in every path (constant real): for the historical method, the "
+        "sustainable rate of the worst start year"
+    )
+    worst_start_year: int | None = Field(
+        description="the historical method's worst start year; null otherwise"
+    )
     assumptions: Assumptions
+    params: SimulationParams
     years_lasted: list[float] = Field(description="percent of paths lasting exactly k retirement years")
     retirement_starts_at_year: int
     median_value_at_retirement: Decimal
@@ -73,7 +78,7 @@ class SimulationResponse(BaseModel):
     seed: int = Field(description="the seed used; send it back to reproduce this result")
 
 
-def _response(result: RetirementResult) -> SimulationResponse:
+def _response(params: RetirementParams, result: RetirementResult) -> SimulationResponse:
     used = result.assumptions
     return SimulationResponse(
         success_rate=result.success_rate,
@@ -82,11 +87,39 @@ def _response(result: RetirementResult) -> SimulationResponse:
         median_ending_value=result.median_ending_value,
         p10_ending_value=result.p10_ending_value,
         safe_withdrawal_rate=result.safe_withdrawal_rate,
+        worst_case_withdrawal_rate=result.worst_case_withdrawal_rate,
+        worst_start_year=result.worst_start_year,
         assumptions=Assumptions(
             returns=used.returns,
             volatilities=used.volatilities,
             correlations=used.correlations,
             inflation=used.inflation,
+            method=ReturnMethod(used.method),
+            description=used.description,
+            data=used.data,
+            history_years=used.history_years,
+            start_years=used.start_years,
+            proxies=used.proxies,
+            paths=used.paths,
+            block_years=used.block_years,
+        ),
+        params=SimulationParams(
+            current_value=params.current_value,
+            allocation={key: float(value) for key, value in params.allocation.items()},
+            years_until_retirement=params.years_until_retirement,
+            annual_contribution=params.annual_contribution,
+            contribution_growth=params.contribution_growth,
+            retirement_years=params.retirement_years,
+            withdrawal_strategy=params.strategy,
+            withdrawal_rate=params.withdrawal_rate,
+            target_income=params.target_income,
+            other_income=params.other_income,
+            other_income_delay_years=params.other_income_delay_years,
+            retirement_allocation=None
+            if params.retirement_allocation is None
+            else {key: float(value) for key, value in params.retirement_allocation.items()},
+            inflation=params.inflation,
+            method=params.return_method,
         ),
         years_lasted=result.years_lasted,
         retirement_starts_at_year=result.retirement_starts_at_year,
@@ -98,28 +131,13 @@ def _response(result: RetirementResult) -> SimulationResponse:
 
 @router.post("/simulate")
 async def simulate(body: SimulationRequest, user: CurrentUser, context: ContextDep) -> SimulationResponse:
-    """Run the retirement Monte Carlo for the given plan. Same seed, same answer.
+    """Run the retirement simulation on your plan, changed where the body says. Same inputs, same answer.
 
-    A few run at once per user (429 beyond) and each has a time limit (503 past it)."""
-    try:
-        params = RetirementParams(
-            current_value=body.current_value,
-            allocation={key.value: value for key, value in body.allocation.items()},
-            years_until_retirement=body.years_until_retirement,
-            annual_contribution=body.annual_contribution,
-            retirement_years=body.retirement_years,
-            withdrawal_strategy=body.withdrawal_strategy,
-            withdrawal_rate=body.withdrawal_rate,
-            target_income=body.target_income,
-            inflation=body.inflation,
-            paths=body.paths,
-            seed=body.seed,
-        )
-    except ParameterError as error:
-        # The engine's own range checks, answered like any other field-level 422.
-        raise RequestValidationError(
-            [{"loc": ("body", error.field), "msg": str(error).split(": ", 1)[-1], "type": "value_error"}]
-        ) from None
+    An empty body simulates your plan (Goals) and portfolio as the analysis does. A few run at
+    once per user (429 beyond) and each has a time limit (503 past it)."""
+    params = await simulations.plan_simulation(
+        context.database, user=user, request=body, default_paths=context.settings.retirement_paths
+    )
     result = await simulations.simulate(
         context.database,
         settings=context.settings,
@@ -127,4 +145,4 @@ async def simulate(body: SimulationRequest, user: CurrentUser, context: ContextD
         user_id=user.id,
         params=params,
     )
-    return _response(result)
+    return _response(params, result)

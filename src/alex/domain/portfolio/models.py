@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Final
+
+CLASSIFICATION_DIMENSIONS: Final = ("asset_class", "region", "sector")
+"""The dimensions the analysis places money in (allocations, drift, rules), in the order they are named."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +48,24 @@ class Instrument:
             raise ValueError(f"{self.symbol}: expense ratio must not be negative")
 
     @property
-    def needs_classification(self) -> bool:
-        """True when the tagger has not (fully) classified this instrument."""
-        return self.unclassified or not (
-            self.allocation_asset_class and self.allocation_regions and self.allocation_sectors
+    def unclassified_dimensions(self) -> tuple[str, ...]:
+        """The ``CLASSIFICATION_DIMENSIONS`` whose map has no positive weight: the allocations put
+        this instrument's value there under "unclassified" (``allocation.look_through``)."""
+        maps = (self.allocation_asset_class, self.allocation_regions, self.allocation_sectors)
+        return tuple(
+            dimension
+            for dimension, allocation in zip(CLASSIFICATION_DIMENSIONS, maps, strict=True)
+            if not any(weight > 0 for weight in allocation.values())
         )
+
+    @property
+    def needs_classification(self) -> bool:
+        """The one definition of "not fully classified" (see ``alex.domain.portfolio.classification``).
+
+        True when a map is missing in any dimension (partly classified, or not at all), or while
+        the instrument is flagged ``unclassified`` (its maps are a placeholder awaiting the tagger).
+        """
+        return self.unclassified or bool(self.unclassified_dimensions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@
 How the trades are chosen (a household-level optimisation, not per account):
 
 - The unknowns are the value of every tradeable holding after trading, per account, plus each
-  account's cash. A holding is tradeable when it has a price and is classified in every
-  dimension that has targets; other holdings are left untouched (they still count where they
-  can be attributed).
+  account's cash. A holding is tradeable when it has a price and is fully classified
+  (``Instrument.needs_classification`` is false: the one definition the warnings and the
+  ``unclassified_holdings`` rule use too, see ``classification``); other holdings are left
+  untouched (they still count where they can be attributed), and a note names them.
 - Money never moves between accounts: each account pays for its buys with its own cash and
   sales (moving money out of a 401(k) or IRA is not a trade). No short sales.
 - Buys are restricted to instruments already held somewhere in the portfolio. Accounts whose
@@ -69,6 +70,7 @@ from alex.domain.labels import label
 from alex.domain.least_squares import nonnegative_least_squares
 from alex.domain.money import CENT, ZERO, to_cents
 from alex.domain.portfolio.allocation import CASH, allocate, look_through
+from alex.domain.portfolio.classification import classification_gaps, named
 from alex.domain.portfolio.drift import DEFAULT_TOLERANCE, Dimension, DriftReport, drift_key, measure_drift
 from alex.domain.portfolio.models import Account, Instrument, Portfolio, Position, Targets
 from alex.domain.portfolio.valuation import value_portfolio
@@ -227,7 +229,7 @@ def rebalance_trades(
         return _no_trades(before=before, portfolio=funded, new_money_only=new_money_only, note=note)
 
     total = valuation.total
-    holdings, frozen = _holdings(funded, targets)
+    holdings, frozen = _holdings(funded)
 
     def solve(keep: Sequence[bool]) -> _Solution:
         return _solve(
@@ -305,30 +307,21 @@ def _no_trades(
     )
 
 
-def _tradeable(instrument: Instrument, targets: Targets) -> bool:
-    def classified(allocation: Mapping[str, Decimal]) -> bool:
-        return any(weight > 0 for weight in allocation.values())
+def _holdings(portfolio: Portfolio) -> tuple[list[_Holding], list[_Holding]]:
+    """Tradeable holdings (incl. possible new positions) and frozen ones (priced, not fully classified).
 
-    return (
-        instrument.price is not None
-        and instrument.price > 0
-        and (not targets.asset_class_targets or classified(instrument.allocation_asset_class))
-        and (not targets.region_targets or classified(instrument.allocation_regions))
-    )
-
-
-def _holdings(portfolio: Portfolio, targets: Targets) -> tuple[list[_Holding], list[_Holding]]:
-    """Tradeable holdings (incl. possible new positions) and frozen ones (priced, not tradeable)."""
+    Holdings without a price, or priced at zero, have no value to trade and are in neither list.
+    """
     menu: dict[str, Instrument] = {}
     tradeable: list[_Holding] = []
     frozen: list[_Holding] = []
     for account in portfolio.accounts:
         for position in account.positions:
             instrument = position.instrument
-            if instrument.price is None:
+            if instrument.price is None or instrument.price <= 0:
                 continue
             holding = _Holding(account, instrument, position, to_cents(position.quantity * instrument.price))
-            if _tradeable(instrument, targets):
+            if not instrument.needs_classification:
                 tradeable.append(holding)
                 menu.setdefault(instrument.symbol, instrument)
             else:
@@ -650,9 +643,10 @@ def _notes(
                 )
     if frozen:
         value = sum((h.value for h in frozen), ZERO)
-        symbols = ", ".join(sorted({h.instrument.symbol for h in frozen}))
+        gaps = classification_gaps(h.position for h in frozen if h.position is not None)
         notes.append(
-            f"{symbols} ({format_money(value)}) could not be traded because they are not fully classified."
+            f"{named(gaps)} {'is' if len(gaps) == 1 else 'are'} not fully classified yet, so "
+            f"{format_money(value)} could not be traded."
         )
     if not after.within_tolerance:
         band = f"±{format_points(tolerance)}"

@@ -22,6 +22,10 @@ Defaults and why:
 - ``fixed_income_vs_horizon`` 15 / 25 points away from a target-date glide path
   (``recommended_fixed_income``).
 - ``unclassified_holdings`` any / 10 %: unclassified money is invisible to every other rule.
+  It counts the whole value of every priced holding that is not fully classified (no map in
+  any one of asset class, region or sector, or still awaiting the tagger; see
+  ``classification``), so a partly classified holding counts like an unclassified one; its
+  rationale also names such holdings that have no price (they have no value to count).
 - ``fee_ratio`` 0.50 / 1.00 % a year, value-weighted over funds with a known expense ratio
   (individual securities cost nothing to hold); index funds cost 0.03-0.20 %.
 """
@@ -39,6 +43,7 @@ from alex.domain.formatting import format_money, format_percent, format_points
 from alex.domain.labels import label
 from alex.domain.money import HUNDRED, ZERO
 from alex.domain.portfolio.allocation import CASH, UNCLASSIFIED, Allocations, allocate, look_through
+from alex.domain.portfolio.classification import ClassificationGap, classification_gaps, named
 from alex.domain.portfolio.valuation import PortfolioValuation
 from alex.domain.retirement.assumptions import DEFAULT_INFLATION
 from alex.domain.taxonomy import AssetClass, InstrumentType, Region, Sector
@@ -454,25 +459,39 @@ def _fixed_income(context: _Context) -> _Measured | str:
 
 
 def _unclassified(context: _Context) -> _Measured | str:
-    value = ZERO
-    symbols: set[str] = set()
-    for _, position, amount in context.valuation.priced_positions():
-        if position.instrument.needs_classification:
-            value += amount
-            symbols.add(position.position.symbol)
+    # The one definition of "not fully classified" (``classification``): the warnings and the
+    # rebalancing note name exactly these holdings, in the same words.
+    held = [p for a in context.valuation.accounts for p in a.positions]
+    gaps = classification_gaps(p.position for p in held)
+    priced_symbols = {p.position.symbol for p in held if p.value is not None}
+    value = sum((p.value for p in held if p.value is not None and p.instrument.needs_classification), ZERO)
     share = _share(value, context.total)
-    listed = ", ".join(sorted(symbols))
+    priced = [gap for gap in gaps if gap.symbol in priced_symbols]
+    unpriced = [gap for gap in gaps if gap.symbol not in priced_symbols]
 
     def describe(status: Status, threshold: Threshold) -> str:
-        if not symbols:
+        if not gaps:
             return "Every holding is classified, so allocations and checks cover the whole portfolio."
-        return (
-            f"{listed} ({format_percent(share)} of the portfolio) {'is' if len(symbols) == 1 else 'are'} "
-            "not fully classified yet, so allocations, drift and the other checks cannot see where that "
+        text = (
+            f"{named(priced)} {_is(priced)} not fully classified yet ({format_percent(share)} of the "
+            "portfolio), so allocations, drift, rebalancing and the other checks cannot see where that "
             "money is invested."
+            if priced
+            else "Every priced holding is classified."
         )
+        if unpriced:
+            text += (
+                f" {named(unpriced)} {_is(unpriced)} not fully classified yet either and "
+                f"{'has' if len(unpriced) == 1 else 'have'} no price, so "
+                f"{'it is' if len(unpriced) == 1 else 'they are'} in no total or check."
+            )
+        return text
 
-    return _Measured(share, listed or None, describe)
+    return _Measured(share, ", ".join(gap.symbol for gap in gaps) or None, describe)
+
+
+def _is(items: list[ClassificationGap]) -> str:
+    return "is" if len(items) == 1 else "are"
 
 
 def _fees(context: _Context) -> _Measured | str:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from alex.domain.money import percentages
-from alex.domain.portfolio.allocation import UNCLASSIFIED, Allocations
+from alex.domain.portfolio.allocation import Allocations
 from alex.domain.retirement.models import (
     DEFAULT_PATHS,
     DEFAULT_RETIREMENT_YEARS,
     RetirementParams,
     ReturnMethod,
 )
-from alex.domain.taxonomy import AssetClass
+from alex.domain.retirement.plan import starting_portfolio
 
 
 def retirement_params_from_portfolio(
@@ -34,11 +33,10 @@ def retirement_params_from_portfolio(
     inputs (e.g. more than 70 years to retirement). ``method`` picks the return model
     (``ReturnMethod``: parametric by default, or actual US history).
     """
-    classified = {k: v for k, v in allocations.asset_class.values.items() if k != UNCLASSIFIED}
-    allocation = percentages(classified) or {AssetClass.CASH.value: Decimal(100)}
+    start = starting_portfolio(allocations)
     return RetirementParams(
-        current_value=allocations.total,
-        allocation=allocation,
+        current_value=start.value,
+        allocation=start.allocation,
         years_until_retirement=years_until_retirement,
         annual_contribution=annual_contribution,
         retirement_years=retirement_years,

@@ -42,6 +42,9 @@ HISTORY_LAST_YEAR: Final = 2022
 """First and last calendar years with a complete year of returns in the shipped US history."""
 DEFAULT_BLOCK_YEARS: Final = 5
 MAX_BLOCK_YEARS: Final = 30
+MIN_CONTRIBUTION_GROWTH: Final = -10.0
+MAX_CONTRIBUTION_GROWTH: Final = 20.0
+"""Yearly real growth of contributions, in percent: a steady cut of a tenth to a raise of a fifth."""
 
 
 class ReturnMethod(StrEnum):
@@ -100,9 +103,18 @@ class RetirementParams:
     ``withdrawal_rate`` (percent of the portfolio's value on the first day of retirement) and
     ``target_income`` (a yearly amount in today's money) are alternatives; with neither, the
     rate is 4 %. ``annual_contribution`` is added at the end of each year until retirement and
-    keeps pace with inflation. ``retirement_allocation`` turns on a glide path: the allocation
-    moves in equal yearly steps from ``allocation`` today to ``retirement_allocation`` at
-    retirement and stays there.
+    keeps pace with inflation; ``contribution_growth`` (percent a year, on top of inflation)
+    raises it every year after the first (a pay rise saved). ``retirement_allocation`` turns on
+    a glide path: the allocation moves in equal yearly steps from ``allocation`` today to
+    ``retirement_allocation`` at retirement and stays there.
+
+    ``other_income`` (a year, today's money: a pension, Social Security) pays part of the
+    spending once ``other_income_delay_years`` retirement years have passed (0: from the first
+    year of retirement); the portfolio pays the rest, and nothing when the other income covers
+    it all. It applies when spending is a ``target_income``: a ``withdrawal_rate`` is what the
+    portfolio pays whatever else comes in, so other income does not change that simulation. The
+    withdrawal strategies decide the spending; the percentage and guardrail rules compare that
+    spending with the portfolio's value, other income or not.
 
     ``method`` picks the return model (``ReturnMethod``). ``history_start`` / ``history_end``
     restrict the historical methods to the calendar years between them (both included; by
@@ -132,6 +144,9 @@ class RetirementParams:
     history_start: int | None = None
     history_end: int | None = None
     block_years: int = DEFAULT_BLOCK_YEARS
+    contribution_growth: float = 0.0
+    other_income: Decimal = Decimal(0)
+    other_income_delay_years: int = 0
 
     def plan_seed(self) -> int:
         """A seed that is a function of the plan alone (everything here but ``seed``).
@@ -140,7 +155,8 @@ class RetirementParams:
         every run: a recommendation ("save about $X more a year") does not move with Monte Carlo
         noise, and it changes only when something the person changed does. The return-method
         fields are left out while they hold their defaults, so every parametric plan keeps the
-        seed it had before the historical methods existed, and the other methods get their own.
+        seed it had before the historical methods existed, and the other methods get their own;
+        so are contribution growth and other income (added later still) while they are zero.
         """
         plan = {
             name: getattr(self, name)
@@ -157,6 +173,11 @@ class RetirementParams:
             _allocation("retirement_allocation", self.retirement_allocation)
         _whole_between("years_until_retirement", self.years_until_retirement, 0, MAX_YEARS)
         _between("annual_contribution", float(self.annual_contribution), 0, MAX_AMOUNT)
+        _between(
+            "contribution_growth", self.contribution_growth, MIN_CONTRIBUTION_GROWTH, MAX_CONTRIBUTION_GROWTH
+        )
+        _between("other_income", float(self.other_income), 0, MAX_AMOUNT)
+        _whole_between("other_income_delay_years", self.other_income_delay_years, 0, MAX_YEARS)
         _whole_between("retirement_years", self.retirement_years, 1, MAX_YEARS)
         try:
             WithdrawalStrategy(self.withdrawal_strategy)
@@ -312,8 +333,12 @@ _SEED_NEUTRAL_DEFAULTS: Final[Mapping[str, object]] = {
     "history_start": None,
     "history_end": None,
     "block_years": DEFAULT_BLOCK_YEARS,
+    "contribution_growth": 0.0,
+    "other_income": Decimal(0),
+    "other_income_delay_years": 0,
 }
-"""Fields added with the historical methods: at these values they leave ``plan_seed`` as it was."""
+"""Fields added after ``plan_seed`` was (the return methods, contribution growth, other income):
+at these values they leave ``plan_seed`` as it was."""
 
 
 def _is_seed_neutral_default(name: str, value: object) -> bool:

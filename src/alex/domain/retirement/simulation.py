@@ -3,10 +3,12 @@
 Timeline (year 0 is today; all amounts in today's money, i.e. divided by cumulative inflation):
 
 - accumulation, years 1..``years_until_retirement``: the portfolio earns that year's return,
-  then the year's contribution is added (end of year);
+  then the year's contribution is added (end of year), grown by ``contribution_growth`` a year
+  after the first;
 - retirement, the next ``retirement_years`` years: the year's withdrawal is taken on the first
-  day (as Bengen and cFIREsim do), then the rest earns that year's return. A path *fails* in
-  the first year its portfolio cannot pay the full withdrawal; it is then worth 0 for good.
+  day (as Bengen and cFIREsim do), less the other income (a pension) once it has started, then
+  the rest earns that year's return. A path *fails* in the first year its portfolio cannot pay
+  the full withdrawal; it is then worth 0 for good.
 
 Where the returns come from is the one thing ``params.method`` changes (``ReturnMethod``):
 
@@ -242,6 +244,10 @@ def _run(
     saving_years = params.years_until_retirement
     total_years = params.total_years
     contribution = float(params.annual_contribution)
+    contribution_growth = 1 + params.contribution_growth / 100
+    # Other income pays part of a target income (see ``RetirementParams``), from its start on.
+    other_income = float(params.other_income) if params.target_income is not None else 0.0
+    other_income_from = params.other_income_delay_years + 1
     # Only the guardrail rules look at the past year's inflation.
     needs_inflation = params.strategy is WithdrawalStrategy.GUYTON_KLINGER
 
@@ -269,7 +275,7 @@ def _run(
         for row, year in enumerate(range(first_year, last_year + 1)):
             year_growth = growth[row]
             if year <= saving_years:
-                value = value * year_growth + contribution
+                value = value * year_growth + contribution * contribution_growth ** (year - 1)
             else:
                 if withdrawals is None:
                     value_at_retirement = value
@@ -280,6 +286,8 @@ def _run(
                     previous_real_growth=previous_growth,
                     previous_inflation=previous_inflation,
                 )
+                if other_income > 0 and year - saving_years >= other_income_from:
+                    amount = np.maximum(amount - other_income, 0.0)
                 alive &= value >= amount
                 value = np.where(alive, (value - amount) * year_growth, 0.0)
                 years_funded += alive

@@ -1,5 +1,7 @@
 // Account page: save a position's quantity in place (PUT /api/positions/{id}) instead of reloading.
 // Without JavaScript the same form posts to the page, which validates it the same way.
+// Also: open a position's classification when the address points at it (#classify-ARKK, as an
+// analysis' recommendation links it), and keep each percentage group's total up to date.
 import { api } from "./common.js";
 
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -50,5 +52,27 @@ for (const form of document.querySelectorAll("form.quantity-form")) {
     } finally {
       button.disabled = false;
     }
+  });
+}
+
+function openTarget() {
+  let id = "";
+  try {
+    id = decodeURIComponent(window.location.hash.slice(1));
+  } catch {
+    return;
+  }
+  const target = id ? document.getElementById(id) : null;
+  if (target instanceof HTMLDetailsElement) target.open = true;
+}
+openTarget();
+window.addEventListener("hashchange", openTarget);
+
+for (const fieldset of document.querySelectorAll("fieldset[data-percentages]")) {
+  const output = fieldset.querySelector("output");
+  fieldset.addEventListener("input", () => {
+    let total = 0;
+    for (const input of fieldset.querySelectorAll('input[type="number"]')) total += Number(input.value) || 0;
+    if (output) output.textContent = String(Math.round(total * 10000) / 10000);
   });
 }

@@ -91,6 +91,25 @@ function setUpTabs(root) {
       select(tabs[(moves[event.key] + tabs.length) % tabs.length], true);
     });
   });
+  // A link to something in another tab (a recommendation's "See the suggested trades", or an
+  // address ending in its #id) opens that tab first.
+  const reveal = () => {
+    let id = "";
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch {
+      return;
+    }
+    const target = id ? document.getElementById(id) : null;
+    const panel = target?.closest('[role="tabpanel"]');
+    const tab = panel && tabs.find((t) => t.getAttribute("aria-controls") === panel.id);
+    if (!tab) return;
+    if (panel.hidden) select(tab, false);
+    target.scrollIntoView();
+    if (target.tabIndex === -1 && target.hasAttribute("tabindex")) target.focus({ preventScroll: true });
+  };
+  window.addEventListener("hashchange", reveal);
+  reveal();
   const start = () => drawPanel(document.getElementById(tabs.find((t) => t.getAttribute("aria-selected") === "true")?.getAttribute("aria-controls")));
   if (window.Plotly) start();
   else window.addEventListener("load", start);

@@ -6,7 +6,8 @@ import { drawFan } from "./fan.js";
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
-/** JSON request to our API, authenticated by the session cookie; throws Error(message) on failure. */
+/** JSON request to our API, authenticated by the session cookie; throws Error(message) on failure,
+ * with the answer's field errors (a 422's ``errors``, else none) as its ``fields``. */
 export async function api(method, path, body) {
   const headers = { "X-CSRF-Token": csrf(), Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -20,7 +21,9 @@ export async function api(method, path, body) {
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const detail = data.errors?.map((e) => `${e.field ?? ""} ${e.message ?? ""}`.trim()).join("; ");
-    throw new Error(detail || data.detail || `Request failed (${response.status})`);
+    const failure = new Error(detail || data.detail || `Request failed (${response.status})`);
+    failure.fields = Array.isArray(data.errors) ? data.errors : [];
+    throw failure;
   }
   return data;
 }

@@ -1,7 +1,8 @@
 // Goals: linked range sliders that always add up to 100. Moving one (or typing in its number box)
 // rescales the others in proportion. Values are kept in tenths of a percent as integers, and the
 // rounding remainder goes to the largest fractions, so the total is exactly 100.0. The number
-// inputs carry the values to the server, which checks the sums again.
+// inputs carry the values to the server, which checks the sums again. With both ages given, the
+// years until retirement follow from them.
 
 const TOTAL = 1000; // tenths of a percent
 
@@ -64,3 +65,23 @@ function setup(fieldset) {
 }
 
 for (const fieldset of document.querySelectorAll("fieldset[data-targets]")) setup(fieldset);
+
+/** With both ages given, the years until retirement follow from them (the server derives them too). */
+function followAges() {
+  const current = document.getElementById("current_age");
+  const retirement = document.getElementById("retirement_age");
+  const years = document.getElementById("years_until_retirement");
+  if (!current || !retirement || !years) return;
+  const update = () => {
+    const from = Number.parseInt(current.value, 10);
+    const to = Number.parseInt(retirement.value, 10);
+    const both = Number.isFinite(from) && Number.isFinite(to);
+    years.readOnly = both;
+    if (both && to > from) years.value = String(to - from);
+  };
+  current.addEventListener("input", update);
+  retirement.addEventListener("input", update);
+  update();
+}
+
+followAges();

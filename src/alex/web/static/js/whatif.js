@@ -1,4 +1,6 @@
-// The what-if page: debounced slider changes → POST /api/retirement/simulate → fan chart redrawn.
+// The what-if page: it opens on the person's plan (the server fills in whatever a request leaves
+// out, as the analysis reads it), then sends only what the person moved, debounced, to
+// POST /api/retirement/simulate, and redraws the fan chart and the assumptions behind the answer.
 import { api, pageData } from "./common.js";
 import { drawFan } from "./fan.js";
 
@@ -10,10 +12,18 @@ const BANDS = {
   p75: ["75th percentile", "#34D399"],
   p95: ["95th percentile", "#753991"],
 };
+const METHOD_NAMES = { parametric: "Parametric", historical: "Historical", bootstrap: "Bootstrap" };
 const start = pageData("whatif-data");
 const $ = (id) => document.getElementById(id);
 const money = (value) => `$${Math.round(Number(value)).toLocaleString("en-US")}`;
+const percent = (value, places = 1) => `${Number(value).toFixed(places)}%`;
 const allocationInputs = [...document.querySelectorAll("[data-asset-class]")];
+
+// What the person moved: only these are sent; the server takes everything else from the plan.
+// Without a portfolio the page shows example values, which are not the plan's: they are sent too.
+const touched = new Set(start?.from_portfolio ? [] : ["current_value", "allocation"]);
+// The first answer's seed, sent with every later request: changes are compared on the same markets.
+let seed = null;
 
 /** Keep the three allocation sliders at 100 %: the others share what the moved one leaves. */
 function rebalance(moved) {
@@ -27,29 +37,33 @@ function rebalance(moved) {
 }
 
 function showValues() {
-  $("whatif-contribution-out").textContent = money($("whatif-contribution").value);
+  const contribution = touched.has("annual_contribution") ? $("whatif-contribution").value : start.annual_contribution;
+  $("whatif-contribution-out").textContent = money(contribution);
   $("whatif-years-out").textContent = $("whatif-years").value;
-  $("whatif-rate-out").textContent = `${Number($("whatif-rate").value).toFixed(1)}%`;
+  const age = $("whatif-age-out");
+  if (age && start.current_age !== null) age.textContent = String(start.current_age + Number($("whatif-years").value));
+  $("whatif-rate-out").textContent = percent($("whatif-rate").value);
   for (const input of allocationInputs) $(`${input.id}-out`).textContent = `${input.value}%`;
 }
 
+const spending = () => document.querySelector('input[name="spending"]:checked')?.value ?? start.spending;
+
 function request() {
-  const allocation = {};
-  for (const input of allocationInputs) {
-    if (Number(input.value) > 0) allocation[input.dataset.assetClass] = Number(input.value);
+  const body = { withdrawal_strategy: $("whatif-strategy").value };
+  if (touched.has("current_value")) body.current_value = $("whatif-value").value.trim() || "0";
+  if (touched.has("allocation")) {
+    body.allocation = {};
+    for (const input of allocationInputs) {
+      if (Number(input.value) > 0) body.allocation[input.dataset.assetClass] = Number(input.value);
+    }
   }
-  const value = Number($("whatif-value").value);
-  return {
-    current_value: Number.isFinite(value) && value >= 0 ? value.toFixed(2) : "0.00",
-    allocation,
-    years_until_retirement: Number($("whatif-years").value),
-    annual_contribution: Number($("whatif-contribution").value).toFixed(2),
-    retirement_years: start.retirement_years,
-    withdrawal_strategy: $("whatif-strategy").value,
-    withdrawal_rate: Number($("whatif-rate").value),
-    paths: start.paths,
-    seed: start.seed,
-  };
+  if (touched.has("years_until_retirement")) body.years_until_retirement = Number($("whatif-years").value);
+  if (touched.has("annual_contribution")) body.annual_contribution = Number($("whatif-contribution").value).toFixed(2);
+  if (spending() === "rate") body.withdrawal_rate = Number($("whatif-rate").value);
+  else if (touched.has("target_income")) body.target_income = $("whatif-target").value.trim() || "0";
+  if (touched.has("method")) body.method = $("whatif-method").value;
+  if (seed !== null) body.seed = seed;
+  return body;
 }
 
 /** The simulation's percentiles as a chart in the charts-payload format (the fan chart's shape). */
@@ -68,6 +82,59 @@ function fanChart(result) {
   };
 }
 
+/** What the answer rests on, beside it: the method, its data, the inputs it simulated. */
+function showAssumptions(result) {
+  const used = result.assumptions;
+  const params = result.params;
+  const rows = [["Method", `${METHOD_NAMES[used.method] ?? used.method}: ${used.description}`]];
+  if (used.data) rows.push(["Data", used.data]);
+  if (used.history_years) rows.push(["Years of history", `${used.history_years[0]}–${used.history_years[1]}`]);
+  if (used.start_years) rows.push(["Start years", `${used.start_years[0]}–${used.start_years[1]}`]);
+  if (used.block_years) rows.push(["Block length", `${used.block_years} years`]);
+  for (const [key, text] of Object.entries(used.proxies ?? {})) rows.push([`Simulated ${key.replaceAll("_", " ")}`, text]);
+  rows.push([used.history_years ? "Inflation (history's average)" : "Inflation (assumed)", percent(used.inflation, 2)]);
+  rows.push(["Futures simulated", Number(used.paths).toLocaleString("en-US")]);
+  const spend = params.target_income !== null
+    ? `${money(params.target_income)} a year` +
+      (Number(params.other_income) > 0
+        ? `, ${money(params.other_income)} of it from other income` +
+          (params.other_income_delay_years > 0 ? ` after ${params.other_income_delay_years} years of retirement` : "")
+        : "")
+    : `${percent(params.withdrawal_rate ?? 4)} of the value at retirement`;
+  rows.push(["Spending", spend]);
+  rows.push(["Savings", `${money(params.annual_contribution)} a year` +
+    (params.contribution_growth ? `, growing ${percent(params.contribution_growth)} a year` : "")]);
+  if (params.retirement_allocation) {
+    const mix = Object.entries(params.retirement_allocation).map(([key, share]) => `${key.replaceAll("_", " ")} ${percent(share)}`);
+    rows.push(["Glide path to", mix.join(", ")]);
+  }
+  rows.push(["Worst case", `${percent(result.worst_case_withdrawal_rate, 2)} lasted in every future` +
+    (result.worst_start_year ? ` (worst start: ${result.worst_start_year})` : "")]);
+  const list = $("whatif-assumptions");
+  list.replaceChildren();
+  for (const [term, description] of rows) {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = description;
+    list.append(dt, dd);
+  }
+}
+
+/** Mark the fields an answer refused, with its words next to them. */
+function showFieldErrors(fields) {
+  for (const [name, input, message] of [
+    ["current_value", $("whatif-value"), $("whatif-value-error")],
+    ["target_income", $("whatif-target"), $("whatif-target-error")],
+  ]) {
+    const problem = fields.find((error) => error.field === name);
+    if (problem) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    message.textContent = problem ? problem.message : "";
+    message.hidden = !problem;
+  }
+}
+
 let latest = 0;
 async function simulate() {
   const ticket = ++latest;
@@ -75,23 +142,43 @@ async function simulate() {
   try {
     const result = await api("POST", "/api/retirement/simulate", request());
     if (ticket !== latest) return; // a newer request is on its way
+    seed ??= result.seed;
     error.hidden = true;
-    $("whatif-success").textContent = `${result.success_rate.toFixed(1)}%`;
+    showFieldErrors([]);
+    $("whatif-success").textContent = percent(result.success_rate);
     $("whatif-details").textContent =
       `Median value at retirement ${money(result.median_value_at_retirement)}; ` +
-      `safe withdrawal rate ${result.safe_withdrawal_rate.toFixed(2)}%; ` +
+      `safe withdrawal rate ${percent(result.safe_withdrawal_rate, 2)}; ` +
       `median at the end ${money(result.median_ending_value)}.`;
     drawFan($("whatif-chart"), fanChart(result));
+    showAssumptions(result);
   } catch (failure) {
     if (ticket !== latest) return;
+    showFieldErrors(failure.fields ?? []);
     error.textContent = failure.message;
     error.hidden = false;
   }
 }
 
+const FIELDS = {
+  "whatif-value": "current_value",
+  "whatif-contribution": "annual_contribution",
+  "whatif-years": "years_until_retirement",
+  "whatif-target": "target_income",
+  "whatif-method": "method",
+};
+
 let timer;
 function changed(event) {
-  if (event?.target?.dataset?.assetClass) rebalance(event.target);
+  const target = event?.target;
+  if (target?.dataset?.assetClass) {
+    rebalance(target);
+    touched.add("allocation");
+  }
+  if (target?.id && FIELDS[target.id]) touched.add(FIELDS[target.id]);
+  // Moving the rate or typing an income chooses that way of spending.
+  if (target?.id === "whatif-rate") $("whatif-spend-rate").checked = true;
+  if (target?.id === "whatif-target") $("whatif-spend-target").checked = true;
   showValues();
   clearTimeout(timer);
   timer = setTimeout(simulate, DEBOUNCE_MS);
@@ -100,6 +187,7 @@ function changed(event) {
 const form = $("whatif-form");
 if (form && start) {
   form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
   form.addEventListener("submit", (event) => event.preventDefault());
   showValues();
   if (window.Plotly) simulate();
