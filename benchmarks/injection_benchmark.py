@@ -43,6 +43,9 @@ class Corpus:
 CORPORA: list[Corpus] = [
     Corpus(GUARDRAIL_TESTS / "injection_corpus.py", detection_target=0.95, false_positive_target=0.02),
     Corpus(GUARDRAIL_TESTS / "injection_tuning.py", detection_target=0.95, false_positive_target=0.01),
+    # Other carriers and voices (imported data, polite requests to the report writer, output manipulation,
+    # others' data, agent traces, chat logs, fake errors, casual speech, other languages); tuned on too.
+    Corpus(GUARDRAIL_TESTS / "injection_tuning2.py", detection_target=0.90, false_positive_target=0.01),
     # Kept out of tuning: written without sight of the patterns, only ever measured.
     Corpus(GUARDRAIL_TESTS / "injection_heldout.py", detection_target=0.90, false_positive_target=0.02),
 ]

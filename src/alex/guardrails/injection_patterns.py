@@ -4,6 +4,11 @@ Kept apart from ``input`` (which normalises, scans, neutralises and delimits) be
 the part that grows: each family is a set of regular expressions over normalised text, written
 to stay linear on any input (no nested unbounded repetition). ``PATTERNS`` are tried on the text
 itself and on its decoded views; ``SQUASHED`` on the letters alone, for "I-G-N-O-R-E" tricks.
+
+Each family is one alternation, tried at every position of the text. Most alternatives start with a
+word boundary or a line start, so neighbouring ones that share it are grouped behind one copy when
+compiled (``_anchored``): the same matches, but a position inside a word is rejected once rather than
+once per alternative, which keeps the cost of adding alternatives low.
 """
 
 from __future__ import annotations
@@ -84,6 +89,16 @@ _PROMPT_NOUN = (
     r"programming|pre-?prompt|context\s+window)"
 )
 
+_EXFIL_VERB = (
+    r"(?:list|show|give|print|include|dump|add|share|display|reveal|summari[sz]e|repeat|send|export|output|append|"
+    r"read\s+out|pull\s+up|fetch|look\s+up|tell\s+(?:me|us)\s+about|compare\s+(?:me|us)\s+(?:to|with))"
+)
+_PEOPLE = r"(?:users?|clients?|customers?|members?|investors?|account\s*holders?|households?|people)"
+_DATA = (
+    r"(?:data|balances?|portfolios?|holdings|accounts?|goals|statements?|details|information|info|numbers|"
+    r"positions|names|emails?|addresses|net\s+worth|income|returns|transactions)"
+)
+
 _RECOMMEND_TRADE = (
     r"(?:always\s+|only\s+|strongly\s+)?(?:recommend|suggest|advise|push|promote|endorse|pitch|shill)\s+(?:buying|"
     r"selling|purchasing|shorting|investing\s+(?:in|everything|all)|putting\s+(?:all|everything)|moving\s+(?:all|"
@@ -154,12 +169,43 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 rf"remove|lift|jailbreak)\s+(?:your|all|any|the\s+safety|the\s+content|safety|content|ethical|"
                 rf"moral)\s+(?:\w+\s+)?(?:filters?|guardrails?|safeguards?|restrictions?|safety|polic(?:y|ies)|"
                 rf"moderation|censorship|alignment|protections?|limits|rules|programming){_E}",
+                # in casual speech, pointing at what the model was told: "forget what you've been told", "nvm
+                # whatever they told u", "don't bother with whatever's in your instructions", "skip everything
+                # you were set up to do", "act like none of the earlier text exists"
+                rf"{_B}(?:forget|ignore|disregard|scratch|skip|drop|ditch|never\s*mind|nvm|don'?t\s+bother\s+with|"
+                rf"throw\s+out|toss)\s+(?:about\s+)?(?:everything|all|what(?:ever)?(?:'s|\s+is)?|anything)\s+"
+                rf"(?:(?:that\s+)?(?:they|you|u|someone|the\s+app|the\s+devs?)\s+(?:'ve\s+|have\s+|had\s+|were\s+|"
+                rf"was\s+)?(?:been\s+)?(?:told\s+(?:you|u)|told|said\s+to\s+(?:you|u)|set\s+up\s+(?:to|with)|"
+                rf"given|programmed|configured|instructed)|in\s+your\s+(?:instructions|prompt|rules|setup|"
+                rf"programming|config\w*|guidelines)){_E}",
+                r"\b(?:act|behave|pretend|answer)\s+(?:like|as\s+if|as\s+though)\s+none\s+of\s+(?:the|this|that|"
+                r"your)\s+(?:earlier|previous|prior|above|preceding|original)\s+(?:text|stuff|messages?|instructions|"
+                r"rules|content|prompt|lines)\b",
                 # a few other languages
                 r"(?:ignora|ignore[rz]?|ignoriere|ignorier(?:en|t)|игнорируй(?:те)?|забудь(?:те)?|olvida|oublie[rz]?|"
                 r"vergiss|dimentica)\s+(?:\w+\s+){0,3}(?:instrucciones|instructions|anweisungen|istruzioni|"
                 r"instruções|инструкции|указания|правила|regeln|règles|reglas|consignes|directives|indications|"
                 r"órdenes|indicaciones|befehle|vorgaben|regole|regras)",
+                # … and what came before: "olvida lo que te dijeron", "ignoriere alles oben", "oublie tout
+                # ce qui précède", "ignora quanto scritto sopra", "zignoruj poprzednie polecenia", "pichle
+                # nirdesh bhool jao"
+                r"\b(?:ignora|ignoriere|ignorier|olvida|olvidá|oublie[rz]?|ignore[rz]|vergiss|dimentica|esquece|"
+                r"esqueça|zignoruj|zapomnij|negeer|vergeet)\s+(?:\w+\s+){0,2}?(?:lo\s+(?:anterior|que\s+te\s+"
+                r"(?:dijeron|han\s+dicho|indicaron))|todo\s+lo\s+(?:anterior|de\s+arriba|que)|alles\s+(?:oben|"
+                r"obige|vorherige|bisherige|davor|bisher)|(?:tout\s+)?ce\s+qui\s+précède|(?:tout\s+)?ce\s+qu['’]on\s+t['’]a\s+dit|"
+                r"quanto\s+(?:scritto|detto)\s+(?:sopra|prima)|tutto\s+(?:quello|ciò)\s+(?:sopra|che\s+ti)|"
+                r"tudo\s+(?:o\s+que|acima)|(?:poprzednie|wcześniejsze)\s+(?:polecenia|instrukcje|wskazówki)|"
+                r"wszystko\s+(?:powyżej|wcześniej|co)|alles\s+(?:hierboven|wat))",
+                r"\b(?:nie\s+zwracaj\s+uwagi\s+na|no\s+hagas\s+caso\s+(?:a|de)|ne\s+tiens\s+pas\s+compte\s+d|"
+                r"non\s+tenere\s+conto\s+d|beachte\s+nicht|pomiń)\s*['’]?(?:\w+\s+){0,2}?(?:instrukcje|polecenia|"
+                r"instrucciones|indicaciones|instructions|consignes|istruzioni|anweisungen|regeln|lo\s+anterior|"
+                r"ce\s+qui\s+précède|quanto\s+sopra)",
+                r"\b(?:(?:sab|saare|sabhi|pichl[eiy]|purane)\s+)?(?:instructions|nirdesh|rules|hidayat)\s+(?:ko\s+)?"
+                r"(?:ignore|bhool|bhul|nazarandaaz)\s+(?:karo|kar\s+do|jao|do)\b",
+                r"\b(?:pichl[eiy]|purane|saare|sabhi)\s+(?:\w+\s+)?(?:nirdesh|instructions|nirdeshon|hidayat|"
+                r"rules)\s+(?:ko\s+)?(?:bhool|bhul|ignore|nazarandaaz)",
                 r"(?:忽略|无视|忘记|忽视)(?:之前|以前|上面|上述|先前|所有|全部)?(?:的)?(?:所有)?(?:指令|指示|说明|提示|规则)",
+                r"(?:忽略|无视|忘记|忽视|不要管)(?:之前|以前|上面|上述|先前|前面)(?:的)?(?:所有|全部)?(?:内容|一切|文字|话)",
                 r"(?:以前|前|上記|これまで)の(?:指示|命令|ルール)を(?:無視|忘れ)",
             )
         ),
@@ -189,6 +235,16 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 r"\b(?:begin|start|end)(?:\s+of)?\s+(?:the\s+)?(?:system|developer|admin)\s+(?:prompt|message|"
                 r"instructions?)\b",
                 r"\"role\"\s*:\s*\"(?:system|assistant|developer|user|tool)\"",
+                # a chat log: "[10:02] bot:", "A (advisor AI):", "Me: …" answered by "You: …"
+                rf"^[ \t>*-]{{0,4}}\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ \t]*[ap]\.?m\.?)?\]?[ \t]*[-–]?"
+                rf"[ \t]*(?:{_ROLE}|you|alex|gpt|model)[ \t]*:",
+                r"^[ \t>*-]{0,4}[\w .'-]{1,20}\((?:[^()\n]{0,30}[^\w()\n])?"
+                r"(?:ai|bot|chatbot|assistant|model|gpt|alex)(?:[^\w()\n][^()\n]{0,30})?\)[ \t]*:",
+                r"^[ \t]*me[ \t]*:[^\n]{0,300}\n[ \t]*(?:you|u)[ \t]*:",
+                # a transcript that ends on the model's turn, for it to complete: "… ADVISOR (writing now):"
+                r"(?:^|(?<=[.!?])[ \t])[ \t]*(?:\[[^\]\n]{1,12}\][ \t]*)?"
+                r"(?:assistant|ai|bot|chatbot|model|gpt|alex|advisor|adviser)"
+                r"(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*:[ \t]*\Z",
             )
         ),
     ),
@@ -353,6 +409,24 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 r"\b(?:final_result|functions\.\w+|call_tool|execute_tool|run_tool|transfer_funds|place_order|"
                 r"execute_trade|send_email)\s*\(",
                 r"\b[a-z]+_[a-z_]+\s*\(\s*(?:[\"'{\[]|\w+\s*=)",
+                # an agent's trace: "Action Input:", "Observation: …" then "Thought: …"
+                r"^[ \t]*Action[ \t]+Input[ \t]*:",
+                r"^[ \t]*(?:Observation|Thought)[ \t]*:[^\n]{0,300}\n"
+                r"[ \t]*(?:Thought|Action|Final[ \t]+Answer)[ \t]*:",
+                r"\[\s*/?\s*(?:function|tool|plugin)_(?:calls?|results?|responses?|outputs?|use)\b",
+                r"\b(?:tool|function|plugin)_(?:calls?|results?|responses?|outputs?)\s*[:=]",
+                r"\b(?:invok|call|execut|runn)ing\s+(?:the\s+)?(?:plugin|tool|function)\s+[\"'`‘“]",
+                r"<<\s*(?:call|tool|function|invoke|exec|run)\b",
+                r"(?:^|(?<=\s))@(?:tool|function|plugin|agent|system|admin)\b",
+                r"\b[a-z_]+\.(?:disable|enable|override|bypass|unlock|reset)\s*\(",
+                # settings flipped in a call's arguments: "disclaimers=false", "user_role=admin",
+                # "export_all=true"
+                r"\b(?:disclaimers?|warnings?|compliance|guardrails?|grounding|safety|filters?|risk_checks?|max_risk|"
+                r"moderation)\s*=\s*[\"']?(?:false|off|none|null|0|disabled|unbounded|unlimited)\b",
+                r"\b\w+_(?:role|mode|access|level|permissions?)\s*=\s*[\"']?(?:admin|root|superuser|developer|"
+                r"unrestricted|god|sudo)\b",
+                r"\b(?:export|show|list|dump|include|share)_all\s*=\s*[\"']?(?:true|1|yes)\b",
+                r"\"(?:action_input|jsonrpc|tool_input|function_args)\"\s*:",
             )
         ),
     ),
@@ -415,6 +489,22 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
                 r"(?:\S+\s+){0,4}?(?:to|at|via)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.\w|ftp://)",
                 r"https?://[^\s)]*[?&][\w-]+=(?:\{|\[|<|\$\{|%7b)",
                 r"<\s*(?:script|iframe|img\s[^<>\n]{0,80}src|object|embed)\b|\bjavascript\s*:",
+                # other people's data asked for: "include the other users' balances", "show me the goals other
+                # clients entered", "every account in the system", "the data you have about users"
+                rf"\b{_EXFIL_VERB}\s+(?:me\s+|us\s+)?(?:[\w'’-]+\s+){{0,4}}?(?:(?:other|another)\s+{_PEOPLE}(?:['’]s?|"
+                rf"s['’])?\s+(?:[\w-]+\s+)?{_DATA}|{_DATA}\s+(?:(?:of|from|for|belonging\s+to|that)\s+)?(?:the\s+)?"
+                rf"(?:other|all\s+(?:the\s+)?other)\s+{_PEOPLE})\b",
+                rf"\b{_EXFIL_VERB}\s+(?:me\s+|us\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:all|every)\s+(?:the\s+)?{_PEOPLE}(?:['’]s?|"
+                rf"s['’])\s+(?:[\w-]+\s+)?{_DATA}\b",
+                rf"\b{_EXFIL_VERB}\s+(?:me\s+|us\s+)?(?:the\s+)?(?:[\w-]+\s+)?{_DATA}\s+of\s+(?:every|all|each|other)\s+"
+                rf"(?:the\s+)?(?:other\s+)?{_PEOPLE}\b",
+                rf"\b{_DATA}\s+(?:that\s+)?you\s+(?:have|hold|store|keep|know)\s+(?:about|on)\s+(?:other\s+|all\s+|"
+                rf"any\s+)?{_PEOPLE}\b",
+                r"\b(?:every|all)\s+(?:the\s+)?(?:accounts?|users?|clients?|customers?|portfolios?|balances?)\s+"
+                r"(?:(?:that\s+)?you\s+(?:can\s+)?(?:see|access|view)\s+)?(?:in|on|across)\s+(?:the|this|your)\s+"
+                r"(?:system|database|platform|server|firm)\b",
+                r"\b(?:api\s+keys?|access\s+tokens?|tokens?|secrets?|credentials|passwords?)\s+(?:(?:or|and)\s+\w+\s+)?"
+                r"(?:that\s+)?you\s+(?:use|have|hold|were\s+given|are\s+using)\b",
                 r"(?<!never\s)(?<!not\s)(?<!n't\s)\b(?:reveal|include|print|output|show|share|send|give|list|leak)\s+"
                 r"(?:me\s+|us\s+)?(?:the|your|any|all)\s+(?:api\s+keys?|passwords?|credentials|secret\s+keys?|"
                 r"access\s+tokens?|admin\s+tokens?|private\s+keys?|env(?:ironment)?\s+variables)\b",
@@ -423,7 +513,60 @@ _FAMILIES: Final[tuple[tuple[str, str], ...]] = (
     ),
 )
 _FLAGS: Final = re.IGNORECASE | re.MULTILINE
-PATTERNS: Final = tuple((family, re.compile(pattern, _FLAGS)) for family, pattern in _FAMILIES)
+
+
+def _top_level(pattern: str) -> list[str]:
+    """``pattern`` split at each ``|`` that is outside every group and character class."""
+    parts: list[str] = []
+    depth, start, index = 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index += 1
+            index += pattern.startswith("^", index)
+            index += pattern.startswith("]", index)
+            while pattern[index] != "]":
+                index += 2 if pattern[index] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+_ANCHORS: Final = (r"\b", _B, "^")
+
+
+def _anchored(pattern: str) -> str:
+    """``pattern`` with each run of neighbouring alternatives that start with the same anchor (a word
+    boundary, a line start) grouped behind one copy of it: "\\bA|\\bB|C" becomes "\\b(?:A|B)|C".
+
+    The same alternatives in the same order, so the same matches; but a position that fails the anchor
+    (most of them: the inside of words) is rejected once instead of once per alternative.
+    """
+    alternatives, grouped, index = _top_level(pattern), [], 0
+    while index < len(alternatives):
+        anchor = next((a for a in _ANCHORS if alternatives[index].startswith(a)), None)
+        end = index + 1
+        while anchor is not None and end < len(alternatives) and alternatives[end].startswith(anchor):
+            end += 1
+        if end - index > 1 and anchor is not None:
+            grouped.append(anchor + "(?:" + "|".join(a[len(anchor) :] for a in alternatives[index:end]) + ")")
+        else:
+            grouped.append(alternatives[index])
+        index = end
+    return "|".join(grouped)
+
+
+PATTERNS: Final = tuple((family, re.compile(_anchored(pattern), _FLAGS)) for family, pattern in _FAMILIES)
 # The phrase families, also tried on rot13 text, but only when it holds one of these words (a cheap test).
 ROT13_HINT: Final = re.compile(
     r"\b(?:ignore|disregard|forget|instructions?|prompt|system|developer|pretend|jailbreak|you|your|reveal)\b",

@@ -9,16 +9,19 @@ the one way in:
    this text, so ``ｉｇｎｏｒｅ`` or ``ig\\u200bnore`` read as ``ignore``.
 2. ``scan``, with two detectors on this text:
 
-   - phrase patterns per family (role markers, "ignore previous instructions", system-prompt
-     requests, persona overrides, tool-call imitations, delimiter escapes, advice manipulation,
-     exfiltration), in ``injection_patterns``;
+   - phrase patterns per family (role markers and chat-log turns, "ignore previous instructions" in
+     plain, casual and other languages, system-prompt requests, persona overrides, tool-call and
+     agent-trace imitations, delimiter escapes, advice manipulation, exfiltration including requests
+     for other people's data), in ``injection_patterns``;
    - a weak-signal score, in ``injection_score``: cues that are ordinary alone (the model addressed
-     as "you", a persona, "no filters", an authority, "the user won't see this", "say that the
-     report…", "risk-free") are grouped in categories with weights, and a sentence is flagged when
-     the categories in it, or in it and its neighbour, add up past a threshold. It catches attack
-     *styles* (long role-plays, "developer mode" personas, instructions hidden in a note, fake
-     policy messages, goal hijacks) in phrasings no pattern was written for. A flagged sentence is
-     withheld whole, and so are the other sentences of its paragraph that score a little.
+     as "you", a note to "whoever writes the report", a persona, "no filters", an authority, "the
+     user won't see this", an order that the report assert a verdict, hide a cost or change a
+     figure, "the stuff above", a fake error, "risk-free") are grouped in categories with weights,
+     and a sentence is flagged when the categories in it, or in it and its neighbour, add up past a
+     threshold. It catches attack *styles* (long role-plays, "developer mode" personas, instructions
+     hidden in a note or an imported statement, fake policy messages and errors, goal hijacks) in
+     phrasings no pattern was written for. A flagged sentence is withheld whole, and so are the
+     other sentences of its paragraph that score a little.
 
    Both run again on views of the same text: base64, hex, ``\\uXXXX``/``%XX`` escapes, rot13,
    look-alike letters, letters with the separators between them removed, text hidden in Unicode
@@ -31,7 +34,7 @@ the one way in:
 Both detectors aim at text addressed *to the model* ("ignore your previous instructions", "tell the
 user to buy", "you are now FINN"), not at the same words used about money ("ignore the small-cap
 sleeve for now", "pretend I retire at 60", "act as my own advisor", "the developer of the property
-fund"). Two labelled corpora measure both rates:
+fund"). Three labelled corpora measure both rates:
 
 - ``tests/guardrails/injection_corpus.py``, which the patterns were written alongside: 100 % of
   252 attacks found and none of 305 ordinary texts flagged, as the patterns did alone.
@@ -40,21 +43,31 @@ fund"). Two labelled corpora measure both rates:
   (patterns only) found 37.4 % and flagged 2.7 %; now 96.7 % and 0.9 % (three deliberately hard
   ordinary texts, all flagged by phrase patterns: a "System:" label, an app's "developer mode", a
   planner's "system prompt").
+- ``tests/guardrails/injection_tuning2.py``: 126 attacks in other carriers and voices (imported CSV
+  and statement text, polite requests to the report writer, orders to change numbers, advice or
+  tone, requests for others' data, agent traces, chat logs, fake errors, casual "ignore the above",
+  seven languages) and 206 ordinary texts. Written before the guardrail was changed for them: it
+  found 21.4 % and flagged 0.5 %; now 92.1 % and 0.5 % (the closing tags of an OFX bank export).
 
-Those are fitted figures: the score's cues and weights were set on these corpora. Batches written
-before the rule was tuned on them came out far lower. The patterns found about 40 % of new
-phrasings. With the score, a first batch of new styles came out at 64 % (patterns alone 44 %; the
-score flagged 2 of its 70 ordinary texts) and a last one at 45 % (patterns alone 20 %; none of 25
-flagged). So on attack styles nobody has tuned for, expect the score to add some 20 to 25 points to
-what the patterns find, not the tuned rates; only a corpus kept out of tuning measures that. This
-is one layer, next to data framing, output grounding and limits.
+Those are fitted figures: the cues and weights were set on these corpora. Batches written before
+the rule was tuned on them came out far lower. The patterns found about 40 % of new phrasings;
+with the score, a first batch of new styles came out at 64 % and a later one at 45 %. After the
+cues for the third corpus were added, two more batches written afterwards came out at 17 % (5 of
+30; the guardrail as it was found 4) and, after a round of changes on that one, 30 % (6 of 20; as
+it was, 5), with none of their 50 ordinary texts flagged. So the cues cover the phrasings they were
+written from and few others: expect a fifth to a half of attacks in new phrasings, whatever the
+tuned rates say; only a corpus kept out of tuning measures that. This is one layer, next to data
+framing, output grounding and limits.
 
 Every expression runs in linear time: gaps between words are bounded and built from character
 classes that can't overlap, runs of a repeated character are possessive and matched from their
 first character, and there is no nested unbounded repetition (tests feed 100 kB of the shapes that
 once backtracked, or could). The score costs about a third of the throughput: the benchmark's
 strings scan at about 1,240 a second instead of 1,990, and a 100 kB text in about 1.2 s instead
-of 0.9 s (CPU time).
+of 0.9 s (CPU time). The cues and patterns added for the third corpus cost about a tenth more
+(measured side by side on a busy machine: the first corpus's strings at about 1,050 a second
+instead of 1,170, cleaned at 660 instead of 720; a 100 kB text in 1.4 s instead of 1.2 s), with the
+phrase families' alternatives grouped behind their shared anchors to pay for most of it.
 
 ``data_block`` frames computed data for a prompt with Pydantic AI's framing helpers, so the body
 can neither close its block nor open any other framing tag.
