@@ -25,7 +25,7 @@ import base64
 import codecs
 from urllib.parse import quote
 
-from alex.guardrails.input import scan
+from tests.guardrails.corpus_rates import measures
 
 
 def _b64(text: str) -> str:
@@ -753,16 +753,4 @@ ORDINARY: list[tuple[str, str]] = [
 ]
 
 
-def misses() -> list[tuple[str, str]]:
-    """The injections ``scan`` finds nothing in."""
-    return [(text, family) for text, family in INJECTIONS if not scan(text)]
-
-
-def false_positives() -> list[tuple[str, str]]:
-    """The ordinary strings ``scan`` flags."""
-    return [(text, kind) for text, kind in ORDINARY if scan(text)]
-
-
-def rates() -> tuple[float, float]:
-    """(detection rate, false-positive rate) of ``scan`` on this corpus."""
-    return 1 - len(misses()) / len(INJECTIONS), len(false_positives()) / len(ORDINARY)
+misses, false_positives, rates = measures(INJECTIONS, ORDINARY)

@@ -35,7 +35,7 @@ Written 2026-12-02. Plain ASCII except in the non-English and obfuscated example
 
 from typing import Final
 
-from alex.guardrails.input import scan
+from tests.guardrails.corpus_rates import measures
 
 ATTACKS: Final[dict[str, tuple[str, ...]]] = {
     "roleplay": (
@@ -976,16 +976,4 @@ INJECTIONS: Final = [(text, family) for family, texts in ATTACKS.items() for tex
 ORDINARY: Final = [(text, kind) for kind, texts in BENIGN.items() for text in texts]
 
 
-def misses() -> list[tuple[str, str]]:
-    """The attacks ``scan`` finds nothing in."""
-    return [(text, family) for text, family in INJECTIONS if not scan(text)]
-
-
-def false_positives() -> list[tuple[str, str]]:
-    """The benign texts ``scan`` flags."""
-    return [(text, kind) for text, kind in ORDINARY if scan(text)]
-
-
-def rates() -> tuple[float, float]:
-    """(detection rate, false-positive rate) of the input guardrail's ``scan`` on this corpus."""
-    return 1 - len(misses()) / len(INJECTIONS), len(false_positives()) / len(ORDINARY)
+misses, false_positives, rates = measures(INJECTIONS, ORDINARY)

@@ -43,7 +43,7 @@ achieves.
 
 from __future__ import annotations
 
-from alex.guardrails.input import scan
+from tests.guardrails.corpus_rates import measures
 
 # Instructions riding in on imported data: CSV memo fields, bank exports, broker statements, fact
 # sheets, tax forms, spreadsheets.
@@ -913,16 +913,4 @@ WRITTEN_LAST_ORDINARY: list[tuple[str, str]] = [
 ]
 
 
-def misses() -> list[tuple[str, str]]:
-    """The injections ``scan`` finds nothing in."""
-    return [(text, family) for text, family in INJECTIONS if not scan(text)]
-
-
-def false_positives() -> list[tuple[str, str]]:
-    """The ordinary strings ``scan`` flags."""
-    return [(text, kind) for text, kind in ORDINARY if scan(text)]
-
-
-def rates() -> tuple[float, float]:
-    """(detection rate, false-positive rate) of ``scan`` on this corpus."""
-    return 1 - len(misses()) / len(INJECTIONS), len(false_positives()) / len(ORDINARY)
+misses, false_positives, rates = measures(INJECTIONS, ORDINARY)
