@@ -26,7 +26,7 @@ from alex.market.prices import CataloguePrices
 from alex.settings import Settings
 from tests.support import scripted
 from tests.support.jobs import demo_job, run_to_end
-from tests.support.loopback_agents import MODEL, agent_of, facts_of, good_payload
+from tests.support.loopback_agents import MODEL, agent_of, facts_of, good_payload, settings_for
 from tests.support.openai_server import Chat, Hang, OpenAIServer, RecordedRequest, Reply, Status, ToolCall
 
 KEY = "sk-loopback-test"
@@ -63,19 +63,8 @@ def server() -> Iterator[OpenAIServer]:
 
 
 def _settings(tmp_path: Path, server: OpenAIServer, **changes: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": tmp_path,
-        "retirement_paths": 200,
-        "job_retry_base_seconds": 0,
-        "model": MODEL,
-        "model_base_url": server.base_url,
-        "model_api_key": KEY,
-        "model_retry_base_seconds": 0,
-        "model_timeout_seconds": 5,
-        "model_stream": False,
-        **changes,
-    }
-    return Settings(**values)
+    """The loopback worker's settings, with the server's key; whole answers unless a test streams."""
+    return settings_for(server, tmp_path, model_api_key=KEY, **{"model_stream": False, **changes})
 
 
 async def _analyse(database: Database, settings: Settings) -> Job:

@@ -44,6 +44,7 @@ from alex.web.pages import (
     PageUser,
     form_data,
     form_errors,
+    percent_fields,
     redirect,
     render,
 )
@@ -551,22 +552,6 @@ async def set_price(
     return redirect(_row_address(account, view, "price-saved", "position"))
 
 
-def _percentages(form: dict[str, str], group: str) -> dict[str, str]:
-    """The ``group.key`` fields of the form; blanks and zeros are left out (not held)."""
-    found = {}
-    for name, raw in form.items():
-        if not name.startswith(group + "."):
-            continue
-        value = raw.strip()
-        try:
-            if not value or Decimal(value) == 0:
-                continue
-        except (InvalidOperation, ValueError):
-            pass  # the service's schema says what is wrong with it
-        found[name.removeprefix(group + ".")] = value
-    return found
-
-
 def _classification_problems(exc: ValidationError) -> dict[str, list[str]]:
     """The schema's problems by the form's field ("asset_class", "regions", ...), each a sentence
     naming the key when it is about one ("Europe: ...")."""
@@ -589,7 +574,7 @@ async def set_classification(
     """Your own classification of the position's symbol, like PUT /api/instruments/{symbol}/classification."""
     form = await form_data(request)
     position_id = str(view.position.id)
-    fields: dict[str, Any] = {group: _percentages(form, group) for group, _, _ in CLASSIFICATION_GROUPS}
+    fields: dict[str, Any] = {group: percent_fields(form, group) for group, _, _ in CLASSIFICATION_GROUPS}
     fields["instrument_type"] = form.get("instrument_type", "").strip() or None
     fields["note"] = form.get("note", "").strip() or None
     try:

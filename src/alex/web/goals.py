@@ -25,7 +25,7 @@ from alex.services import identity
 from alex.services.errors import InvalidInputError
 from alex.services.identity import UserUpdate
 from alex.services.validation import FieldError, field_errors
-from alex.web.pages import PageUser, form_data, labelled_errors, redirect, render
+from alex.web.pages import PageUser, form_data, labelled_errors, percent_fields, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,22 +64,6 @@ def _number(value: str) -> str:
         return value
     text = f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _form_targets(form: dict[str, str], prefix: str) -> dict[str, str]:
-    """The ``prefix.key`` fields of the form; zeros and blanks are left out (not a target)."""
-    targets = {}
-    for name, raw in form.items():
-        if not name.startswith(prefix + "."):
-            continue
-        value = raw.strip()
-        try:
-            if not value or Decimal(value) == 0:
-                continue
-        except (InvalidOperation, ValueError):
-            pass  # the schema says what is wrong with it
-        targets[name.removeprefix(prefix + ".")] = value
-    return targets
 
 
 def _total(values: dict[str, Any], prefix: str, labels: dict[str, str]) -> str:
@@ -147,7 +131,7 @@ async def save_goals(request: Request, user: PageUser, session: SessionDep) -> R
     form = await form_data(request)
     fields = _plan_fields(form)
     for prefix, field, _ in GROUPS:
-        fields[field] = _form_targets(form, prefix)
+        fields[field] = percent_fields(form, prefix)
     try:
         body = UserUpdate.model_validate(fields)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeVar
@@ -142,6 +143,26 @@ def labelled_errors(
         )
         messages.append(f"{label}: {error.reason}")
     return messages
+
+
+def percent_fields(form: Mapping[str, str], group: str) -> dict[str, str]:
+    """The ``group.key`` fields of a form of percentages (a target mix, a classification), by key.
+
+    Blanks and zeros are left out (not held, not a target); anything else is passed on as typed, so
+    the service's schema says what is wrong with it.
+    """
+    found: dict[str, str] = {}
+    for name, raw in form.items():
+        if not name.startswith(group + "."):
+            continue
+        value = raw.strip()
+        try:
+            if not value or Decimal(value) == 0:
+                continue
+        except (InvalidOperation, ValueError):
+            pass
+        found[name.removeprefix(group + ".")] = value
+    return found
 
 
 def render(request: Request, template: str, *, status_code: int = 200, **values: Any) -> HTMLResponse:
