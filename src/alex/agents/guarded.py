@@ -26,7 +26,8 @@ import hashlib
 import time
 import uuid
 import warnings
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Literal, Protocol, TypeGuard, TypeVar
 
@@ -234,45 +235,30 @@ async def run_guarded(
             deps.events.append(GuardrailEvent(check, "fell_back", why))
 
         try:
-            refusal = _refusal(call, job)
-            if refusal is not None:
-                fall_back(*refusal)
-            elif not await _take_slot(call):
-                fall_back(
-                    "deadline",
-                    f"no slot of the model within the run's deadline ({_waited(started):g} s waited)",
-                )
-            else:
-                try:
-                    # The runs before it in the queue may have spent the budget or opened the breaker.
-                    if (refusal := _refusal(call, job)) is not None:
-                        fall_back(*refusal)
-                    else:
-                        asked = True
-                        with capture_run_messages() as messages:
-                            try:
-                                result = await agent.run(
-                                    user_prompt,
-                                    deps=deps,
-                                    model=model,
-                                    model_settings=call.settings,
-                                    usage_limits=job.budget.limits(),
-                                    usage=usage,
-                                    timeout=max(call.deadline.remaining(), 0.001),
-                                    event_stream_handler=_reporter(progress) if call.stream else None,
-                                )
-                                output = result.output
-                            except Exception as exc:  # every failure becomes a recorded, flagged fallback
-                                why, check = _failure(exc, call)
-                                fall_back(check, why)
-                                log.warning(
-                                    "agent_fell_back",
-                                    agent=call.name,
-                                    reason=reason,
-                                    error=type(exc).__name__,
-                                )
-                finally:
-                    call.slots.release()
+            async with _turn(call, job, started) as refusal:
+                if refusal is not None:
+                    fall_back(*refusal)
+                else:
+                    asked = True
+                    with capture_run_messages() as messages:
+                        try:
+                            result = await agent.run(
+                                user_prompt,
+                                deps=deps,
+                                model=model,
+                                model_settings=call.settings,
+                                usage_limits=job.budget.limits(),
+                                usage=usage,
+                                timeout=max(call.deadline.remaining(), 0.001),
+                                event_stream_handler=_reporter(progress) if call.stream else None,
+                            )
+                            output = result.output
+                        except Exception as exc:  # every failure becomes a recorded, flagged fallback
+                            why, check = _failure(exc, call)
+                            fall_back(check, why)
+                            log.warning(
+                                "agent_fell_back", agent=call.name, reason=why, error=type(exc).__name__
+                            )
         except asyncio.CancelledError:
             fall_back("cancelled", f"cancelled after {_waited(started):g} s (the analysis stopped waiting)")
             estimated = _settle(job, call, usage, messages, asked=asked, passed=False)
@@ -296,14 +282,26 @@ def _refusal(call: AgentCall, job: JobContext) -> tuple[str, str] | None:
     return None
 
 
-async def _take_slot(call: AgentCall) -> bool:
-    """Wait for a slot of the model's endpoint until the deadline; ``True`` when one was taken."""
+@asynccontextmanager
+async def _turn(call: AgentCall, job: JobContext, started: float) -> AsyncIterator[tuple[str, str] | None]:
+    """The run's turn at the model: a slot of its endpoint, held until the run ends, or why not.
+
+    Waiting for the slot counts against the run's deadline; once the slot is taken the refusals are
+    checked again, since the runs ahead in the queue may have spent the budget or opened the breaker.
+    """
+    if (refusal := _refusal(call, job)) is not None:
+        yield refusal
+        return
     try:
         async with asyncio.timeout(call.deadline.remaining()):
             await call.slots.acquire()
     except TimeoutError:
-        return False
-    return True
+        yield "deadline", f"no slot of the model within the run's deadline ({_waited(started):g} s waited)"
+        return
+    try:
+        yield _refusal(call, job)
+    finally:
+        call.slots.release()
 
 
 def _settle(
