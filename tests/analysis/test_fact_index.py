@@ -1,11 +1,13 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from alex.analysis.fact_index import Grounder, allowed_tickers, fact_index
+from alex.domain.retirement.models import ReturnMethod
 from alex.guardrails.grounding import FactIndex, Kind, Meaning, extract_quantities
 from tests.support.grounding import check_text, ungrounded
-from tests.support.portfolios import demo_facts, gappy_facts, instruments
+from tests.support.portfolios import PROFILE, demo_facts, demo_portfolio, facts_for, gappy_facts, instruments
 
 CATALOGUE = frozenset(instruments())
 
@@ -98,3 +100,33 @@ def test_one_grounder_checks_many_texts_against_the_same_facts() -> None:
     assert [q.text for q in wrong.quantities] == ["41.3%"]
     assert wrong.tickers == ("XLE",)
     assert wrong == check_text("Put 41.3% in XLE.", facts, known_tickers=CATALOGUE)
+
+
+def test_the_plan_s_newer_numbers_are_facts_with_their_meanings() -> None:
+    profile = replace(
+        PROFILE,
+        current_age=45,
+        annual_contribution=Decimal(10000),
+        contribution_growth=Decimal(2),
+        other_income=Decimal(24000),
+        other_income_start_age=67,
+        glide_path_equity=Decimal(40),
+        retirement_method=ReturnMethod.HISTORICAL,
+    )
+    facts = facts_for(demo_portfolio(), profile=profile)
+    result, gap = facts.retirement, facts.income_gap
+    assert result is not None
+    assert gap is not None
+    assert result.assumptions.start_years is not None
+    first, last = result.assumptions.start_years
+    text = (
+        f"Contributions rising 2.0% a year. Your pension of $24,000 a year starts at age 67; "
+        f"you retire at age 65. The glide path ends at 40% in stocks. "
+        f"Every sequence starting {first}–{last}, {result.paths} sequences over 152 years of history. "
+        f"The worst started in {result.worst_start_year}, sustaining a withdrawal of "
+        f"{result.worst_case_withdrawal_rate:.2f}%. The portfolio must pay "
+        f"${gap.portfolio_target:,.0f} a year."
+    )
+    assert ungrounded(text, facts) == []
+    wrong = f"Inflation was {profile.contribution_growth:.1f}% and the pension starts in 67 years."
+    assert [q.text for q in ungrounded(wrong, facts)] == ["2.0%", "67"]

@@ -360,3 +360,68 @@ def test_shouting_and_acronyms_cite_no_ticker(text: str) -> None:
 
 def test_shouting_still_cites_a_catalogued_or_bracketed_symbol() -> None:
     assert mentioned_tickers("## WHAT TO DO WITH TSLA AND ZZZZ (ZZZZ)", known=CATALOGUE) == ["TSLA", "ZZZZ"]
+
+
+# --- the plan's newer figures: savings growth, other income, history --------------------------
+
+PLAN_FACTS = FactIndex.of(
+    [
+        Fact(Kind.PERCENT, Decimal(2), Meaning.SAVINGS_GROWTH),
+        Fact(Kind.PERCENT, Decimal("2.5"), Meaning.INFLATION),
+        Fact(Kind.PERCENT, Decimal("3.67"), Meaning.WITHDRAWAL_RATE),
+        Fact(Kind.PERCENT, Decimal("98.1"), Meaning.SUCCESS_RATE),
+        Fact(Kind.MONEY, Decimal(24000), Meaning.INCOME),
+        Fact(Kind.MONEY, Decimal(1037911), Meaning.PROJECTED),
+        Fact(Kind.NUMBER, Decimal(67), Meaning.AGE),
+        Fact(Kind.NUMBER, Decimal(5), Meaning.YEARS),
+        Fact(Kind.NUMBER, Decimal(103), Meaning.FUTURES),
+        *(Fact(Kind.NUMBER, Decimal(year), Meaning.CALENDAR_YEAR) for year in (1871, 1946, 1973)),
+    ]
+)
+
+
+def _plan(text: str) -> GroundingReport:
+    return check(text, PLAN_FACTS, allowed_tickers=HELD, known_tickers=CATALOGUE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "New savings: contributions rising 2.0% a year on top of keeping pace with prices.",
+        "Your other income pays $24,000 a year of it from age 67.",
+        "It replayed every sequence starting 1871–1973 of US history, 103 sequences in all.",
+        "The hardest sequence started in 1946: the highest steady withdrawal that lasted was 3.67%.",
+        "Futures resampled from US history in blocks of 5 years.",
+    ],
+)
+def test_the_plan_s_newer_figures_are_grounded_in_their_own_words(text: str) -> None:
+    assert _plan(text).grounded, _plan(text).describe()
+
+
+@pytest.mark.parametrize(
+    ("text", "rejected"),
+    [
+        # The growth of savings quoted as inflation, and inflation as the growth of savings.
+        ("Inflation is assumed at 2.0% a year.", "2.0% (as an inflation rate)"),
+        ("Your contributions grow 2.5% a year.", "2.5% (as a yearly growth rate of savings)"),
+        # The pension is an income, not what the portfolio is worth; its age is not a count of years.
+        ("Your portfolio is worth $24,000.", "$24,000 (as a value held today)"),
+        ("The pension starts in 67 years.", "67 (as a number of years)"),
+        # The worst start year's rate is a withdrawal rate, not how often the money lasts.
+        ("The money lasts in 3.67% of the sequences.", "3.67% (as a success rate)"),
+    ],
+)
+def test_the_plan_s_newer_figures_in_the_wrong_words_are_rejected(text: str, rejected: str) -> None:
+    assert [q.describe() for q in _plan(text).quantities] == [rejected]
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("103 historical sequences", Meaning.FUTURES),
+        ("starting in 1871", Meaning.CALENDAR_YEAR),
+    ],
+)
+def test_sequences_are_counted_and_history_s_years_are_calendar_years(text: str, meaning: Meaning) -> None:
+    [quantity] = extract_quantities(text)
+    assert quantity.meanings == {meaning}

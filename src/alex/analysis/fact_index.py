@@ -8,8 +8,9 @@ Every fact carries its kind and its meaning (``alex.guardrails.figures.Meaning``
 rate is a success rate and its complement a failure rate, the median at retirement a projected
 value and the portfolio total a value held today, so that a figure quoted with the wrong words
 ("runs out in" the success rate) is not grounded. Plain numbers are facts too: the counts of
-accounts, holdings, trades and checks, the years of the plan, the simulated futures, the share
-quantities, the years of the projection and the calendar years it spans.
+accounts, holdings, trades and checks, the years and ages of the plan, the simulated futures (or
+historical sequences), the share quantities, the years of the projection and the calendar years
+it spans or, for the historical methods, draws on.
 
 Facts are also the numbers inside the sentences the analytics themselves wrote (rule
 rationales, rebalancing notes, chart descriptions, warnings): those were formatted from
@@ -29,7 +30,7 @@ from alex.analysis.facts import GAP_SEARCH_PATHS, MAX_LATER_YEARS, AnalysisFacts
 from alex.domain.charts.retirement_chart import retirement_fan_chart
 from alex.domain.portfolio.rebalancing import TradeAction
 from alex.domain.portfolio.rules import Finding, RuleId, Status
-from alex.domain.retirement.models import DEFAULT_WITHDRAWAL_RATE, MAX_YEARS
+from alex.domain.retirement.models import DEFAULT_WITHDRAWAL_RATE, MAX_YEARS, RetirementResult
 from alex.domain.retirement.simulation import SAFE_WITHDRAWAL_SUCCESS
 from alex.guardrails.grounding import (
     Fact,
@@ -213,8 +214,14 @@ def _retirement_facts(facts: AnalysisFacts) -> Iterator[Fact]:
     if params is not None:
         yield from _of(money, Meaning.VALUE, [params.current_value])
         yield from _of(money, Meaning.SAVINGS, [params.annual_contribution])
-        yield from _incomes(target=[params.target_income])
+        yield from _of(percent, Meaning.SAVINGS_GROWTH, [params.contribution_growth])
+        yield from _incomes(target=[params.target_income], other=[params.other_income])
         yield from _of(percent, Meaning.SHARE, params.allocation.values())
+        # The glide path's mix at retirement: a share, and the target the allocation moves to.
+        glide = (params.retirement_allocation or {}).values()
+        yield from _of(percent, Meaning.SHARE, glide)
+        yield from _of(percent, Meaning.TARGET, glide)
+        yield from _of(number, Meaning.YEARS, [params.other_income_delay_years])
         yield from _of(percent, Meaning.INFLATION, [params.inflation])
         yield from _of(percent, Meaning.WITHDRAWAL_RATE, [params.withdrawal_rate])
         if params.withdrawal_rate is None and params.target_income is None:
@@ -228,6 +235,7 @@ def _retirement_facts(facts: AnalysisFacts) -> Iterator[Fact]:
         yield from _of(number, Meaning.CALENDAR_YEAR, range(start, start + params.total_years + 1))
     else:
         yield from _of(number, Meaning.CALENDAR_YEAR, [start])
+    yield from _plan_facts(facts)
     if result is not None:
         yield from _of(
             money, Meaning.PROJECTED, (v for values in result.percentiles.values() for v in values)
@@ -256,12 +264,47 @@ def _retirement_facts(facts: AnalysisFacts) -> Iterator[Fact]:
         yield from _of(number, Meaning.FUTURES, (result.paths, GAP_SEARCH_PATHS))
         yield from _of(number, Meaning.PROJECTION_YEAR, result.years)
         yield from _of(number, Meaning.SEED, [result.seed])
+        yield from _history_facts(result)
     if gap is not None:
         yield from _incomes(
-            target=[gap.target_income], safe=[gap.safe_income], other=[gap.shortfall, gap.surplus]
+            target=[gap.target_income, gap.portfolio_target],
+            safe=[gap.safe_income],
+            other=[gap.shortfall, gap.surplus, gap.other_income],
         )
+        if gap.other_income > 0:
+            # Other income and the portfolio's safe income together: what the plan supports in all.
+            yield from _incomes(safe=[gap.other_income + gap.safe_income])
         yield from _of(money, Meaning.SAVINGS, [gap.extra_contribution])
         yield from _of(number, Meaning.YEARS, [gap.later_retirement_years])
+
+
+def _plan_facts(facts: AnalysisFacts) -> Iterator[Fact]:
+    """The plan's ages (today, at retirement, when other income starts) and its glide path's equity."""
+    profile = facts.profile
+    if facts.retirement_params is None:
+        return
+    plan = profile.plan
+    ages = [profile.current_age, plan.retirement_age, profile.other_income_start_age]
+    if plan.retirement_age is not None and profile.other_income_start_age is not None:
+        ages.append(max(plan.retirement_age, profile.other_income_start_age))  # when it is paid from
+    yield from _of(Kind.NUMBER, Meaning.AGE, ages)
+    yield from _of(Kind.PERCENT, Meaning.SHARE, [profile.glide_path_equity])
+    yield from _of(Kind.PERCENT, Meaning.TARGET, [profile.glide_path_equity])
+
+
+def _history_facts(result: RetirementResult) -> Iterator[Fact]:
+    """What the historical methods drew on: the calendar years of history and of the start years,
+    how many years that is, the block length, the number of sequences and the worst start."""
+    used, number = result.assumptions, Kind.NUMBER
+    yield from _of(Kind.PERCENT, Meaning.WITHDRAWAL_RATE, [result.worst_case_withdrawal_rate])
+    yield from _of(number, Meaning.CALENDAR_YEAR, [result.worst_start_year])
+    yield from _of(number, Meaning.FUTURES, [used.paths])
+    yield from _of(number, Meaning.YEARS, [used.block_years])
+    for span in (used.history_years, used.start_years):
+        if span is not None:
+            first, last = span
+            yield from _of(number, Meaning.CALENDAR_YEAR, span)
+            yield from _of(number, Meaning.YEARS, [last - first + 1])
 
 
 def _sentence_facts(facts: AnalysisFacts, computed: FactIndex) -> Iterator[Fact]:
@@ -272,6 +315,8 @@ def _sentence_facts(facts: AnalysisFacts, computed: FactIndex) -> Iterator[Fact]
     sentences += [str(chart["description"]) for chart in analysis.charts.values()]
     if facts.retirement is not None:
         sentences += [str(c["description"]) for c in retirement_fan_chart(facts.retirement).values()]
+        used = facts.retirement.assumptions
+        sentences += [used.description, used.data, *used.proxies.values()]
     ignored = names(facts)
     for sentence in sentences:
         for quantity in extract_quantities(without_names(sentence, ignored)):

@@ -22,8 +22,9 @@ The words are small tables, the one place to look when a verdict surprises:
   whole sentence.
 * ``COUNT_NOUNS`` (the word after a plain number: "3 *accounts*", "18 suggested *trades*") and
   ``COUNT_LABELS`` (the word before one: "*age* 67", "*year* 20", "*seed* 7"). A four-digit
-  number from 1900 to 2199 with neither is a calendar year (which years are facts is the fact
-  index's call: the analysis's own year to the end of its projection).
+  number from 1800 to 2199 with neither is a calendar year (which years are facts is the fact
+  index's call: the analysis's own year to the end of its projection, and the years of history
+  a historical projection drew on, which start in the 1870s).
 * A table's column header names every figure in its column ("| Volatility |").
 
 Numbers that are not claims are skipped (``NOT_CLAIMS``): list and heading numbering, dates and
@@ -82,6 +83,7 @@ class Meaning(StrEnum):
     INFLATION = "an inflation rate"
     FEE_RATE = "a fee rate"
     LASTING = "a share of futures lasting a given number of years"
+    SAVINGS_GROWTH = "a yearly growth rate of savings"
     # Percentage points.
     DRIFT = "a drift from target"
     # Plain numbers.
@@ -116,7 +118,7 @@ MEANINGS_OF: Final[Mapping[Kind, frozenset[Meaning]]] = {
     Kind.PERCENT: frozenset(
         {
             *(M.SHARE, M.REBALANCED, M.TARGET, M.LIMIT, M.SUCCESS_RATE, M.FAILURE_RATE, M.WITHDRAWAL_RATE),
-            *(M.RETURN, M.VOLATILITY, M.INFLATION, M.FEE_RATE, M.LASTING),
+            *(M.RETURN, M.VOLATILITY, M.INFLATION, M.FEE_RATE, M.LASTING, M.SAVINGS_GROWTH),
         }
     ),
     Kind.POINTS: frozenset({M.DRIFT, M.LIMIT}),
@@ -231,6 +233,13 @@ CUES: Final = (
         M.SUCCESS_RATE,
     ),
     _cue(r"inflation|cost\s+of\s+living", M.INFLATION),
+    # Savings that grow are a raise of savings, not a return ("contributions rising 2.0% a year").
+    _cue(
+        r"(?:contributions?|savings?)\s+(?:grow\w*|ris(?:e|es|ing)|rais\w*|increas\w*)"
+        r"|(?:grow\w*|rais\w*|increas\w*)\s+(?:your\s+|the\s+)?(?:contributions?|savings?)"
+        r"|contribution\s+growth",
+        M.SAVINGS_GROWTH,
+    ),
     _cue(r"withdraw\w*|draw(?:s|ing)?\s+down|spend\w*|tak(?:e|es|ing)\s+out", M.WITHDRAWAL_RATE, M.INCOME),
     _cue(r"safe\s+income|supports?|sustain\w*|safely|afford\w*", M.SAFE_INCOME),
     _cue(r"income|surplus|headroom|shortfall|short|live\s+on", M.INCOME),
@@ -309,7 +318,7 @@ COUNT_NOUNS: Final = tuple(
         (r"years?[\s-]+old", M.AGE),
         (r"years?|yrs?", M.YEARS),
         (r"months?|weeks?|days?|decades?|quarters?", M.PERIOD),
-        (r"futures?|paths?|simulations?|scenarios?|trials?|runs?|outcomes?", M.FUTURES),
+        (r"futures?|paths?|simulations?|scenarios?|trials?|runs?|outcomes?|sequences?", M.FUTURES),
         (r"shares?|units?|quantity|quantities", M.UNITS),
         (r"largest|biggest|smallest|highest|lowest", M.RANK),
     )
@@ -386,7 +395,7 @@ _SCALE: Final = {
 }
 _RANGE: Final = re.compile(r"\s*(?:to|and|or|-|–|—)\s*", re.IGNORECASE)
 """What joins the two ends of a range."""
-_YEARS_READ: Final = (1900, 2199)
+_YEARS_READ: Final = (1800, 2199)
 """A bare four-digit number in this range, not followed by a noun, is read as a calendar year."""
 
 

@@ -12,7 +12,7 @@ from alex.domain.charts.retirement_chart import retirement_fan_chart
 from alex.domain.charts.validation import ChartValidationError, chart_problems, validate_charts
 from alex.domain.portfolio.models import Portfolio
 from alex.domain.portfolio.valuation import value_portfolio
-from alex.domain.retirement.models import RetirementParams
+from alex.domain.retirement.models import RetirementParams, ReturnMethod
 from alex.domain.retirement.simulation import simulate_retirement
 from alex.domain.taxonomy import AssetClass, Region, Sector
 
@@ -95,6 +95,40 @@ def test_fan_chart_carries_the_percentile_bands() -> None:
     assert first["p5"] == first["p95"] == 100_000.0
     assert last["value"] == last["p50"] == float(result.median_ending_value)
     assert "retirement starts in year 5" in chart["description"]
+
+
+@pytest.mark.parametrize(
+    ("method", "says", "never"),
+    [
+        (ReturnMethod.PARAMETRIC, "across 200 simulated futures;", ("history", "sequences")),
+        (ReturnMethod.HISTORICAL, "sequences of US history starting 1871–", ("simulated futures", "blocks")),
+        (
+            ReturnMethod.BOOTSTRAP,
+            "across 200 futures resampled from US history in blocks of 5 years;",
+            ("sequences",),
+        ),
+    ],
+)
+def test_the_fan_chart_says_what_its_paths_are(
+    method: ReturnMethod, says: str, never: tuple[str, ...]
+) -> None:
+    result = simulate_retirement(
+        RetirementParams(
+            current_value=Decimal(100_000),
+            allocation={"equity": 70, "fixed_income": 30},
+            years_until_retirement=5,
+            retirement_years=10,
+            paths=200,
+            seed=1,
+            method=method,
+        )
+    )
+    description = retirement_fan_chart(result)["retirement_projection"]["description"]
+    assert says in description
+    assert all(words not in description for words in never)
+    if method is ReturnMethod.HISTORICAL:
+        assert f"across {result.paths:,} sequences" in description
+        assert description.endswith("of the sequences.")
 
 
 def test_validator_reports_every_problem() -> None:
