@@ -83,4 +83,9 @@ def retirement_facts(facts: AnalysisFacts) -> dict[str, JsonValue]:
 def render(tag: str, payload: JsonValue, *, task: str) -> tuple[str, list[GuardrailEvent]]:
     """The user prompt: the task in our words, then the cleaned data in its block."""
     data, events = cleaned(payload)
-    return f"{task}\n\n{data_block(tag, data)}", events
+    return framed(tag, data, task=task), events
+
+
+def framed(tag: str, data: JsonValue, *, task: str) -> str:
+    """The user prompt around data already ``cleaned``."""
+    return f"{task}\n\n{data_block(tag, data)}"

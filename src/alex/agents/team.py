@@ -176,25 +176,23 @@ class Team:
         """The agent's prompt, trimmed to fit its model's context window, and the input guardrail's
         verdicts on the strings in it."""
         seat = self._seats[agent]
-        events: list[GuardrailEvent] = []
-
-        def render(payload: Any) -> str:
-            prompt, found = briefs.render(tag, payload, task=task)
-            events[:] = found
-            return prompt
-
+        # Cleaned once (scanning every string is the costly part); trimming then drops whole entries.
+        clean_data, found = briefs.cleaned(data)
         fitted = fit(
             agent=agent,
-            payload=data,
-            render=render,
+            payload=clean_data,
+            render=lambda payload: briefs.framed(tag, payload, task=task),
             fixed_chars=seat.fixed_chars,
             window=context_window(self.settings, seat.model_name),
             max_tokens=self.settings.max_tokens_for(agent),
             drop=TRIM_ORDER.get(agent, ()),
         )
-        if isinstance(fitted, Fitted) and fitted.omitted:
+        omitted = fitted.omitted if isinstance(fitted, Fitted) else ()
+        # Verdicts on strings that were left out did not reach the model.
+        events = [e for e in found if not any(_within(e.detail, path) for path in omitted)]
+        if omitted:
             events.append(
-                GuardrailEvent("context", "trimmed", "left out to fit: " + ", ".join(fitted.omitted))
+                GuardrailEvent("context", "trimmed", "left out to fit: " + ", ".join(omitted))
             )
         return fitted, events
 
@@ -349,6 +347,12 @@ def _progress(section: str, job: JobContext) -> Progress:
         )
 
     return report
+
+
+def _within(detail: str, path: str) -> bool:
+    """Whether an input event's ``detail`` ("accounts[0].name: role") is about a string under ``path``."""
+    where = detail.split(":", 1)[0]
+    return where == path or where.startswith((f"{path}.", f"{path}["))
 
 
 def _model_section(section: str, output: Any, facts: AnalysisFacts, model_name: str) -> Section:
