@@ -191,9 +191,7 @@ class Team:
         # Verdicts on strings that were left out did not reach the model.
         events = [e for e in found if not any(_within(e.detail, path) for path in omitted)]
         if omitted:
-            events.append(
-                GuardrailEvent("context", "trimmed", "left out to fit: " + ", ".join(omitted))
-            )
+            events.append(GuardrailEvent("context", "trimmed", "left out to fit: " + ", ".join(omitted)))
         return fitted, events
 
     async def _call(
