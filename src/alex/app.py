@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from fastapi.telemetry import TelemetryConfig
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 
@@ -20,14 +21,28 @@ from alex.auth.configured import builtin_issuer
 from alex.auth.keys import BuiltinIssuer
 from alex.auth.tokens import BuiltinKeySource, RemoteJWKS, TokenVerifier
 from alex.db.engine import Database, resolve_database_url
+from alex.db.span_store import SPAN_STORE
 from alex.http.context import AppContext
 from alex.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from alex.jobs.worker import Worker, WorkerConfig
 from alex.market import price_provider
+from alex.observability import tracing
 from alex.observability.logging import get_logger
 from alex.settings import Settings, get_settings
 
 log = get_logger("alex.app")
+
+HTTP_TELEMETRY: TelemetryConfig = {
+    "tracing": True,
+    "operation_spans": False,
+    "metrics": False,
+    "logs": False,
+    "auto_configure": False,
+}
+"""FastAPI's own OpenTelemetry support, as Alex uses it: a server span per request (named by its
+route template, with its status) once ``tracing`` has installed the provider, and nothing else
+(metrics are Prometheus's, logs structlog's; per-operation spans would triple the span count).
+A caller's ``traceparent`` is continued, as a gateway's trace should be."""
 
 
 def build_identity(settings: Settings) -> tuple[TokenVerifier, BuiltinIssuer | None, RemoteJWKS | None]:
@@ -40,6 +55,21 @@ def build_identity(settings: Settings) -> tuple[TokenVerifier, BuiltinIssuer | N
         BuiltinKeySource(issuer), issuer=settings.issuer, audience=settings.auth_audience
     )
     return verifier, issuer, None
+
+
+def start_tracing(settings: Settings, *, database_url: str, role: str) -> None:
+    """A serving process's tracing: configured (export when set up), keeping job spans in its
+    database for the built-in trace view."""
+    tracing.configure_tracing(settings, role=role, processors=[SPAN_STORE])
+    if settings.trace_keep:
+        SPAN_STORE.attach(database_url, retention_days=settings.trace_retention_days)
+
+
+def stop_tracing() -> None:
+    """Export and keep every span ended so far, then stop keeping: a process about to exit (on
+    SIGTERM as on Ctrl-C, which both end the serving loop normally). Blocks up to the timeouts."""
+    tracing.flush()
+    SPAN_STORE.detach()
 
 
 def worker_config(settings: Settings, *, concurrency: int | None = None) -> WorkerConfig:
@@ -84,6 +114,7 @@ def create_app(
             else await run_in_threadpool(resolve_database_url, settings)
         )
         database = Database(url, pool_size=settings.database_pool_size)
+        start_tracing(settings, database_url=url, role="api")
         verifier, issuer, remote = await run_in_threadpool(build_identity, settings)
         app.state.context = AppContext.build(settings, database, verifier, issuer)
         log.info("api started", env=settings.env, issuer="external" if issuer is None else "built-in")
@@ -99,18 +130,26 @@ def create_app(
                 await worker_task
             if remote is not None:
                 await remote.aclose()
+            await run_in_threadpool(stop_tracing)
             await database.dispose()
 
     about = "A self-hostable, multi-agent AI financial advisor."
     # The docs pages come from the installed package (no CDN); ALEX_API_DOCS=false serves none.
     app = (
-        FastAPIOffline(title="Alex", version=alex.__version__, description=about, lifespan=lifespan)
+        FastAPIOffline(
+            title="Alex",
+            version=alex.__version__,
+            description=about,
+            lifespan=lifespan,
+            telemetry=HTTP_TELEMETRY,
+        )
         if settings.api_docs
         else FastAPI(
             title="Alex",
             version=alex.__version__,
             description=about,
             lifespan=lifespan,
+            telemetry=HTTP_TELEMETRY,
             docs_url=None,
             redoc_url=None,
             openapi_url=None,

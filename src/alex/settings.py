@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
-from pydantic import AfterValidator, AliasChoices, Field, SecretStr, field_validator
+from pydantic import AfterValidator, AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUILT_IN_ISSUER = "urn:alex:built-in-issuer"
@@ -51,7 +51,9 @@ class UnsafeConfigurationError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ALEX_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="ALEX_", extra="ignore", frozen=True, validate_by_name=True, validate_by_alias=True
+    )
 
     env: Literal["development", "production"] = "development"
     data_dir: Path = Path(".alex")
@@ -244,6 +246,46 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
+    # Traces. Exported over OTLP/HTTP when the standard OpenTelemetry variables or Langfuse's are
+    # set (their own names, so an existing collector setup applies unchanged); either way each
+    # job's spans are kept in PostgreSQL for the built-in trace view.
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT", "ALEX_OTLP_ENDPOINT"),
+        description="an OTLP/HTTP collector's base URL; traces go to <it>/v1/traces",
+    )
+    otlp_traces_endpoint: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ALEX_OTLP_TRACES_ENDPOINT"),
+        description="the full traces URL, used as is (wins over OTEL_EXPORTER_OTLP_ENDPOINT)",
+    )
+    otlp_headers: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_HEADERS", "ALEX_OTLP_HEADERS"),
+        description="key=value pairs, comma-separated (e.g. an API key header)",
+    )
+    otlp_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="one export, retries included; never on a job's path"
+    )
+    langfuse_public_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("LANGFUSE_PUBLIC_KEY", "ALEX_LANGFUSE_PUBLIC_KEY")
+    )
+    langfuse_secret_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LANGFUSE_SECRET_KEY", "ALEX_LANGFUSE_SECRET_KEY")
+    )
+    langfuse_host: str = Field(
+        default="https://cloud.langfuse.com",
+        validation_alias=AliasChoices("LANGFUSE_HOST", "ALEX_LANGFUSE_HOST"),
+        description="your Langfuse server; used only with both keys set",
+    )
+    trace_content: bool = Field(
+        default=False,
+        description="put prompts and answers in exported spans (they hold people's portfolios)",
+    )
+    trace_database: bool = Field(default=False, description="a span per SQL statement")
+    trace_keep: bool = Field(default=True, description="keep each job's spans for the built-in trace view")
+    trace_retention_days: int = Field(default=14, ge=1, le=3650, description="how long kept spans stay")
+
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -271,6 +313,12 @@ class Settings(BaseSettings):
                 'or "openai-compatible:<model>"'
             )
         return value
+
+    @model_validator(mode="after")
+    def _langfuse_keys_together(self) -> Settings:
+        if (self.langfuse_public_key is None) != (self.langfuse_secret_key is None):
+            raise ValueError("LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY go together: set both or neither")
+        return self
 
     def model_for(self, agent: str) -> str:
         """The model one agent uses: its own override, else ALEX_MODEL."""

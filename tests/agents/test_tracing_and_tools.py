@@ -38,8 +38,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    configure_tracing()
+def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
+    configure_tracing(settings)
     provider = trace.get_tracer_provider()
     assert isinstance(provider, TracerProvider)
     exporter = InMemorySpanExporter()
@@ -65,7 +65,7 @@ async def test_every_agent_run_and_model_call_is_a_span(
     finished = spans.get_finished_spans()
     ours = {
         str(span.attributes["gen_ai.agent.name"]): span
-        for span in _by_name(finished, "alex.agent ")
+        for span in _by_name(finished, "agent ")
         if span.attributes
     }
     assert set(ours) == {"reporter", "charter", "retirement"}

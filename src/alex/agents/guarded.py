@@ -31,6 +31,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Literal, Protocol, TypeGuard, TypeVar
 
+from opentelemetry.trace import Span, Status, StatusCode
 from pydantic_ai import Agent, RunContext, capture_run_messages
 from pydantic_ai.exceptions import (
     ModelAPIError,
@@ -225,6 +226,7 @@ async def run_guarded(
                 events=events,
                 trace_id=trace_id,
             )
+            _annotate(span, outcome=outcome, usage=usage, events=events)
             fell_back_by = next((event.check for event in events if event.outcome == "fell_back"), "error")
             plain = None if output is not None else PLAIN_REASONS.get(fell_back_by, PLAIN_REASONS["error"])
             return Guarded(output=output, reason=reason, outcome=outcome, events=events, plain_reason=plain)
@@ -267,6 +269,24 @@ async def run_guarded(
             raise
         estimated = _settle(job, call, usage, messages, asked=asked, passed=output is not None)
         return await record()
+
+
+def _annotate(span: Span, *, outcome: Outcome, usage: RunUsage, events: Sequence[GuardrailEvent]) -> None:
+    """The run's outcome, tokens and guardrail verdicts on its span (a trace shows why a section fell
+    back without the audit table); the verdicts' details stay in the audit row, they quote output."""
+    span.set_attributes(
+        {
+            "alex.outcome": outcome,
+            "gen_ai.usage.input_tokens": usage.input_tokens,
+            "gen_ai.usage.output_tokens": usage.output_tokens,
+        }
+    )
+    for event in events:
+        span.add_event(
+            "guardrail", {"alex.guardrail.check": event.check, "alex.guardrail.outcome": event.outcome}
+        )
+    if outcome == "fell_back":
+        span.set_status(Status(StatusCode.ERROR, "fell back to the offline writer"))
 
 
 def _refusal(call: AgentCall, job: JobContext) -> tuple[str, str] | None:

@@ -126,7 +126,7 @@ class Team:
             fixed = 0 if built is None else len(load(agent).text) + schema_chars(_OUTPUTS[agent])
             self._seats[agent] = _Seat(model_name=name, model=model, agent=built, fixed_chars=fixed)
         if any(seat.model is not None for seat in self._seats.values()):
-            configure_tracing()  # spans, and trace ids in the audit trail
+            configure_tracing(settings)  # spans, and trace ids in the audit trail
         self.endpoints = Endpoints(settings)
         self._entered: dict[int, Model] = {}
 

@@ -46,6 +46,7 @@ from alex.deadlines import Deadline
 from alex.failures import PermanentError, TransientError, describe
 from alex.jobs.worker import JobResult
 from alex.market.prices import PriceProvider
+from alex.observability import tracing
 from alex.settings import OFFLINE_MODEL, Settings
 
 T = TypeVar("T")
@@ -130,18 +131,21 @@ class AnalysisWorkflow:
         return JobResult(payloads=payloads, warnings=run.warnings)
 
     async def _step(self, run: _Run, name: str, work: Awaitable[T]) -> T:
-        await self._event(run, "step_started", name, f"{name} started")
-        started = time.perf_counter()
-        try:
-            result = await asyncio.wait_for(work, timeout=self.settings.job_step_timeout_seconds)
-        except TimeoutError:
-            await self._event(run, "step_failed", name, f"{name} timed out")
-            raise StepTimedOutError(
-                f"the {name} step took longer than {self.settings.job_step_timeout_seconds:g} s"
-            ) from None
-        except Exception as exc:
-            await self._event(run, "step_failed", name, f"{name} failed: {describe(exc)}")
-            raise
+        with tracing.step_span(name) as span:
+            await self._event(run, "step_started", name, f"{name} started")
+            started = time.perf_counter()
+            try:
+                result = await asyncio.wait_for(work, timeout=self.settings.job_step_timeout_seconds)
+            except TimeoutError:
+                tracing.set_error(span, "timed out")
+                await self._event(run, "step_failed", name, f"{name} timed out")
+                raise StepTimedOutError(
+                    f"the {name} step took longer than {self.settings.job_step_timeout_seconds:g} s"
+                ) from None
+            except Exception as exc:
+                tracing.set_error(span, describe(exc))
+                await self._event(run, "step_failed", name, f"{name} failed: {describe(exc)}")
+                raise
         await self._event(
             run,
             "step_finished",

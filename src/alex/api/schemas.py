@@ -221,6 +221,60 @@ class JobAudit(BaseModel):
     decisions: list[AiDecisionPublic]
 
 
+TraceAttribute = str | int | float | bool | list[str | int | float | bool]
+
+
+class TraceEventPublic(Output):
+    """Something that happened during a span, e.g. a guardrail's verdict."""
+
+    name: str = Field(description='e.g. "guardrail"')
+    offset_ms: float | None = Field(
+        description="milliseconds after the trace's first span started; null when its time is unreadable"
+    )
+    attributes: dict[str, TraceAttribute] = Field(
+        description="e.g. alex.guardrail.check and alex.guardrail.outcome (content-free)"
+    )
+
+
+class TraceSpanPublic(Output):
+    """One span of a job's trace: a request, an attempt, a step, an agent run or a model call."""
+
+    trace_id: str = Field(description="32 hex digits")
+    span_id: str = Field(description="16 hex digits")
+    parent_span_id: str | None = Field(
+        description="null for a root; a span whose parent is not kept is shown as a root (depth 0)"
+    )
+    name: str = Field(description='e.g. "POST /api/analyze", "job portfolio_analysis", "step reporter"')
+    kind: str = Field(description="server, internal, consumer, client or producer")
+    status: str = Field(description="unset, ok or error")
+    depth: int = Field(description="0 for a root, its parent's depth + 1 otherwise")
+    offset_ms: float = Field(description="milliseconds after the trace's first span started")
+    duration_ms: float
+    model: str | None = Field(description="the model a model call used (or asked for)")
+    tokens_in: int | None = Field(description="input tokens of an agent run or model call")
+    tokens_out: int | None = Field(description="output tokens of an agent run or model call")
+    outcome: str | None = Field(description="an agent run's outcome: passed, re_asked or fell_back")
+    status_code: int | None = Field(description="the HTTP status of a request span")
+    step: str | None = Field(description="the analysis step of a step span")
+    attempt: int | None = Field(description="the job attempt of an attempt span")
+    events: list[TraceEventPublic]
+
+
+class JobTrace(Output):
+    """A job's kept spans as a tree: depth-first, children by start time, every attempt included."""
+
+    job_id: uuid.UUID
+    trace_ids: list[str] = Field(description="the traces the spans belong to, first seen first")
+    started_at: datetime | None = Field(description="when the first span started; null when none is kept")
+    total_ms: float = Field(description="milliseconds from the first span's start to the last one's end")
+    truncated: bool = Field(description="true when only the first spans (by start) are listed")
+    message: str | None = Field(
+        description="why spans are missing: none kept (tracing off, or expired) or truncated; "
+        "null when the list is whole"
+    )
+    spans: list[TraceSpanPublic]
+
+
 class Message(BaseModel):
     message: str
 

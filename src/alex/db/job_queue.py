@@ -37,6 +37,8 @@ class Claim:
     attempt: int
     max_attempts: int
     worker: str
+    trace_parent: str | None = None
+    """The W3C traceparent of the request that queued the job (its attempts continue that trace)."""
 
     @property
     def last_attempt(self) -> bool:
@@ -51,6 +53,7 @@ async def enqueue(
     request_payload: dict[str, Any],
     max_unfinished: int,
     max_attempts: int,
+    trace_parent: str | None = None,
 ) -> Job:
     """Create the job (and so its queue entry) and wake the workers, committing the caller's session.
 
@@ -66,7 +69,13 @@ async def enqueue(
     if (unfinished or 0) >= max_unfinished:
         await session.rollback()
         raise TooManyPendingJobsError
-    job = Job(user_id=user_id, job_type=job_type, request_payload=request_payload, max_attempts=max_attempts)
+    job = Job(
+        user_id=user_id,
+        job_type=job_type,
+        request_payload=request_payload,
+        max_attempts=max_attempts,
+        trace_parent=trace_parent,
+    )
     session.add(job)
     await session.flush()
     await session.execute(
@@ -93,7 +102,7 @@ async def claim_next(database: Database, *, worker: str) -> Claim | None:
                         FOR UPDATE SKIP LOCKED
                         LIMIT 1
                     )
-                    RETURNING id, job_type, user_id, attempts, max_attempts
+                    RETURNING id, job_type, user_id, attempts, max_attempts, trace_parent
                     """
                 ),
                 {"worker": worker},
@@ -109,6 +118,7 @@ async def claim_next(database: Database, *, worker: str) -> Claim | None:
         attempt=row.attempts,
         max_attempts=row.max_attempts,
         worker=worker,
+        trace_parent=row.trace_parent,
     )
 
 

@@ -305,6 +305,9 @@ class Job(Timestamped, Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     dead_lettered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     warnings: Mapped[list[Any] | None] = mapped_column(JSONB)
+    # The W3C traceparent of the request that queued the job: every attempt, on any worker,
+    # continues that trace.
+    trace_parent: Mapped[str | None] = mapped_column(String(55))
 
     __table_args__ = (
         CheckConstraint(_in("status", JobStatus), name="status_known"),
@@ -330,6 +333,35 @@ class JobEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (Index("ix_job_events_job_id_id", "job_id", "id"),)
+
+
+class JobSpan(Base):
+    """One finished span of a job's trace, kept for the built-in trace view (``ALEX_TRACE_RETENTION_DAYS``).
+
+    Written once by the process that ended the span; ``attributes`` and ``events`` hold only the
+    allow-listed, content-free fields (see ``alex.observability.span_store``).
+    """
+
+    __tablename__ = "job_spans"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    trace_id: Mapped[str] = mapped_column(CHAR(32))
+    span_id: Mapped[str] = mapped_column(CHAR(16))
+    parent_span_id: Mapped[str | None] = mapped_column(CHAR(16))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attributes: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
+    events: Mapped[list[Any]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+
+    __table_args__ = (
+        Index("ix_job_spans_job_id_started_at", "job_id", "started_at"),
+        # Retention deletes by age.
+        Index("ix_job_spans_ended_at", "ended_at"),
+    )
 
 
 class AiDecision(Base):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from alex.observability import tracing
 from alex.observability.logging import get_logger
 from alex.observability.metrics import observe_request
 
@@ -59,6 +60,8 @@ class RequestContextMiddleware:
                 ]
             await send(message)
 
+        method = scope["method"]
+        tracing.annotate_request(request_id)
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_id)
@@ -66,10 +69,10 @@ class RequestContextMiddleware:
                 elapsed = time.perf_counter() - started
                 # The route template, not the raw path, so ids do not explode label cardinality.
                 route = getattr(scope.get("route"), "path", "unmatched")
-                observe_request(method=scope["method"], route=route, status=status, seconds=elapsed)
+                observe_request(method=method, route=route, status=status, seconds=elapsed)
                 log.info(
                     "request",
-                    method=scope["method"],
+                    method=method,
                     path=scope["path"],
                     status=status,
                     duration_ms=round(elapsed * 1000, 1),

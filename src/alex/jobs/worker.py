@@ -20,11 +20,13 @@ from typing import Any
 
 import psycopg
 import structlog
+from opentelemetry import trace
 
 from alex.db import job_events, job_queue
 from alex.db.engine import Database, libpq_url
 from alex.db.job_queue import Claim
 from alex.failures import PermanentError, backoff_seconds, describe, is_transient
+from alex.observability import tracing
 from alex.observability.logging import get_logger
 
 log = get_logger("alex.worker")
@@ -133,8 +135,18 @@ class Worker:
     async def _execute(self, claim: Claim) -> None:
         # Every log line of this job (its handler, prices, outcome) carries its ids; the binding is
         # local to this task's context, so concurrent jobs do not mix.
-        with structlog.contextvars.bound_contextvars(
-            job_id=str(claim.job_id), user_id=claim.user_id, attempt=claim.attempt, worker=self.name
+        with (
+            structlog.contextvars.bound_contextvars(
+                job_id=str(claim.job_id), user_id=claim.user_id, attempt=claim.attempt, worker=self.name
+            ),
+            tracing.job_span(
+                job_id=str(claim.job_id),
+                job_type=claim.job_type,
+                user_id=claim.user_id,
+                attempt=claim.attempt,
+                worker=self.name,
+                traceparent=claim.trace_parent,
+            ),
         ):
             await self._execute_bound(claim)
 
@@ -148,6 +160,7 @@ class Worker:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            tracing.set_error(trace.get_current_span(), describe(exc))
             await self._handle_failure(claim, exc)
             return
         seconds = round(asyncio.get_running_loop().time() - started, 3)

@@ -33,5 +33,16 @@ def observe_request(*, method: str, route: str, status: int, seconds: float) -> 
     HTTP_LATENCY.labels(method, route).observe(seconds)
 
 
+TRACE_EXPORT_FAILURES = Counter(
+    "alex_trace_export_failures_total",
+    "Batches of spans the OTLP collector did not take (unreachable, refused, too slow); dropped",
+)
+SPANS_NOT_KEPT = Counter(
+    "alex_trace_spans_not_kept_total",
+    "Job spans the built-in trace view did not keep, by reason (queue_full, database)",
+    ["reason"],
+)
+
+
 def render() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST

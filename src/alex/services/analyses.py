@@ -12,6 +12,7 @@ from alex.analysis.workflow import JOB_TYPE
 from alex.db import ai_decisions, job_events, job_queue, jobs
 from alex.db.engine import Database
 from alex.db.models import AiDecision, Job, JobStatus
+from alex.observability import tracing
 from alex.services import quotas
 from alex.services.errors import NotFoundError, TooManyRequestsError
 from alex.services.fields import Input
@@ -48,13 +49,15 @@ async def start_analysis(
         limit=settings.quota_model_tokens_per_day,
     )
     try:
-        return await job_queue.enqueue(
+        job = await job_queue.enqueue(
             session,
             user_id=user_id,
             job_type=JOB_TYPE,
             request_payload=request.model_dump(mode="json"),
             max_unfinished=settings.max_unfinished_jobs_per_user,
             max_attempts=settings.job_max_attempts,
+            # The job continues this request's trace, on whichever worker runs it.
+            trace_parent=tracing.current_traceparent(),
         )
     except job_queue.TooManyPendingJobsError:
         raise TooManyRequestsError(
@@ -62,6 +65,8 @@ async def start_analysis(
             "try again when one has finished.",
             retry_after=RETRY_AFTER_SECONDS,
         ) from None
+    tracing.mark_analysis(job_id=str(job.id), user_id=user_id, settings=settings)
+    return job
 
 
 async def list_analyses(session: AsyncSession, *, user_id: str, limit: int) -> list[Job]:

@@ -3,7 +3,8 @@
 The live timeline is fed by the API's real event stream (``/api/jobs/{id}/events``, read by
 ``analysis.js``); once the job has ended the page is rendered by the server: the report (markdown
 sanitised on the server, since a model may have written it), the recommendations, the charts,
-the retirement projection and how it all was produced (the ``ai_decisions`` audit rows).
+the retirement projection, how it all was produced (the ``ai_decisions`` audit rows) and the
+job's trace as a waterfall of its kept spans (``alex.services.traces``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from alex.db.models import Job
 from alex.domain.charts import retirement_chart
 from alex.domain.charts.portfolio_charts import Chart
 from alex.http.deps import ContextDep, SessionDep
-from alex.services import accounts, analyses
+from alex.services import accounts, analyses, traces
 from alex.services.analyses import AnalyzeRequest
 from alex.services.errors import TooManyRequestsError
 from alex.web.markdown import render_markdown
@@ -149,6 +150,7 @@ async def analysis_job(
         await analyses.progress(context.database, job=job, after_id=0, limit=1000) if finished else []
     )
     decisions = await analyses.audit(session, job=job) if finished else []
+    trace = await traces.job_trace(session, job=job) if finished else None
     report = job.report_payload or {}
     retirement = job.retirement_payload
     summary = job.summary_payload or {}
@@ -171,6 +173,7 @@ async def analysis_job(
         retirement_html=render_markdown((retirement or {}).get("analysis")),
         fan=fan_chart(retirement),
         decisions=decisions,
+        trace=trace,
         agents=summary.get("agents") or {},
         warnings=list(summary.get("warnings") or job.warnings or []),
         page_data={"id": str(job.id), "status": job.status, "finished": finished},

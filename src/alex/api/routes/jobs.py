@@ -1,4 +1,5 @@
-"""Analysis jobs of the signed-in user: start one, list them, read one, follow its progress, audit it."""
+"""Analysis jobs of the signed-in user: start one, list them, read one, follow its progress, audit it,
+trace it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,18 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
-from alex.api.schemas import AiDecisionPublic, AnalyzeResponse, JobAudit, JobList, JobPublic
+from alex.api.schemas import (
+    AiDecisionPublic,
+    AnalyzeResponse,
+    JobAudit,
+    JobList,
+    JobPublic,
+    JobTrace,
+    TraceSpanPublic,
+)
 from alex.db.job_events import Event
 from alex.http.deps import ContextDep, CurrentUser, OwnedJob, SessionDep
-from alex.services import analyses, leases
+from alex.services import analyses, leases, traces
 from alex.services.analyses import AnalyzeRequest
 
 router = APIRouter(prefix="/api", tags=["analysis"])
@@ -61,6 +70,26 @@ async def job_audit(job: OwnedJob, session: SessionDep) -> JobAudit:
     """
     decisions = await analyses.audit(session, job=job)
     return JobAudit(job_id=job.id, decisions=[AiDecisionPublic.model_validate(row) for row in decisions])
+
+
+@router.get("/jobs/{job_id}/trace")
+async def job_trace(job: OwnedJob, session: SessionDep) -> JobTrace:
+    """The job's trace: one row per kept span (the request, each attempt, its steps, agent runs and
+    model calls), in tree order with each span's depth, offset and duration in milliseconds.
+
+    At most the first 2000 spans (``truncated``). No spans when tracing was off or the spans have
+    expired (``message`` says so). Another user's job is not found (404).
+    """
+    view = await traces.job_trace(session, job=job)
+    return JobTrace(
+        job_id=job.id,
+        trace_ids=view.trace_ids,
+        started_at=view.started_at,
+        total_ms=view.total_ms,
+        truncated=view.truncated,
+        message=view.message,
+        spans=[TraceSpanPublic.model_validate(span) for span in view.spans],
+    )
 
 
 def _frame(event: Event) -> str:
