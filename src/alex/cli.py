@@ -23,7 +23,10 @@ def _settings() -> Settings:
     try:
         settings = get_settings()
     except ValidationError as exc:
-        problems = "; ".join(f"ALEX_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"ALEX_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in exc.errors()
+        )
         typer.echo(f"error: invalid configuration: {problems}", err=True)
         raise typer.Exit(2) from None
     try:
@@ -182,7 +185,7 @@ def worker(
     no new jobs, running ones finish or are handed back."""
     import signal
 
-    from alex.app import build_worker
+    from alex.app import build_worker, start_tracing, stop_tracing
     from alex.db.engine import Database
     from alex.observability.logging import configure_logging
 
@@ -193,6 +196,7 @@ def worker(
 
     async def run() -> None:
         database = Database(url, pool_size=settings.database_pool_size)
+        start_tracing(settings, database_url=url, role="worker")
         job_worker = build_worker(settings, database, concurrency=concurrency)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -200,6 +204,7 @@ def worker(
         try:
             await job_worker.run()
         finally:
+            await asyncio.to_thread(stop_tracing)
             await database.dispose()
 
     asyncio.run(run())
@@ -299,6 +304,54 @@ def catalogue_confirm(
     if missing:
         typer.echo(f"error: not in the catalogue: {' '.join(missing)}", err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    lookback: Annotated[
+        int, typer.Option(min=0, metavar="MIN", help="first show what happened in the last MIN minutes")
+    ] = 10,
+    interval: Annotated[
+        float,
+        typer.Option(min=0.05, metavar="S", help="poll every S seconds (a new event wakes it at once)"),
+    ] = 1.0,
+    job: Annotated[str | None, typer.Option(metavar="ID", help="only this job")] = None,
+    user: Annotated[str | None, typer.Option(metavar="ID", help="only this user's jobs")] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME", help="only this agent's steps and runs: tagger, reporter, charter or retirement"
+        ),
+    ] = None,
+) -> None:
+    """Follow every worker's jobs, workflow steps, agent runs and guardrails live, until Ctrl-C.
+
+    Colour-coded on a terminal (failures in red), plain text in a pipe or with NO_COLOR set."""
+    import uuid
+
+    from alex.db.models import AgentName
+    from alex.db.watch_feed import Filters
+    from alex.watch import WatchError, run
+
+    try:
+        job_id = None if job is None else uuid.UUID(job)
+    except ValueError:
+        typer.echo("error: --job is not a job id", err=True)
+        raise typer.Exit(2) from None
+    if agent is not None and agent not in set(AgentName):
+        typer.echo("error: --agent must be tagger, reporter, charter or retirement", err=True)
+        raise typer.Exit(2)
+    url = _database_url(_settings())
+    try:
+        run(
+            url,
+            filters=Filters(job_id=job_id, user_id=user, agent=agent),
+            lookback_minutes=lookback,
+            interval=interval,
+        )
+    except WatchError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def main() -> None:

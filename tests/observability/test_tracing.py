@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import text
 
+from alex.db.engine import Database
+from alex.observability.database_spans import trace_statements, untrace_statements
 from alex.observability.metrics import TRACE_EXPORT_FAILURES
 from alex.observability.tracing import ExportTarget, build_exporter, export_target, pseudonym
 from alex.settings import Settings
@@ -98,3 +102,33 @@ def test_a_pseudonym_is_stable_and_hides_the_id() -> None:
     assert pseudonym("ada@example.com") == pseudonym("ada@example.com")
     assert pseudonym("ada@example.com") != pseudonym("bob@example.com")
     assert "ada" not in pseudonym("ada@example.com")
+
+
+async def test_statements_become_spans_only_when_asked(database: Database) -> None:
+    provider = TracerProvider()
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+
+    async def query() -> None:
+        async with database.session() as session:
+            await session.execute(text("SELECT count(*) FROM jobs"))
+
+    with tracer.start_as_current_span("step analytics"):
+        await query()
+    assert [span.name for span in exporter.get_finished_spans()] == ["step analytics"]
+    exporter.clear()
+    trace_statements(provider)
+    try:
+        with tracer.start_as_current_span("step analytics"):
+            await query()
+    finally:
+        untrace_statements()
+    finished = exporter.get_finished_spans()
+    (statement,) = [span for span in finished if span.name == "db SELECT"]
+    (step,) = [span for span in finished if span.name == "step analytics"]
+    assert statement.parent is not None
+    assert step.context is not None
+    assert statement.parent.span_id == step.context.span_id
+    assert statement.attributes is not None
+    assert dict(statement.attributes) == {"db.system": "postgresql", "db.operation": "SELECT"}

@@ -7,7 +7,7 @@ are covered. The statement's text is not recorded (it may hold values); its oper
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Final
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 _installed = False
 _lock = threading.Lock()
+_tracer: trace.Tracer = trace.get_tracer("alex.db")
 _SPAN_KEY = "alex_span"
 
 
@@ -30,7 +31,7 @@ def _before(  # noqa: PLR0917 - SQLAlchemy's event signature
     if context is None:
         return
     operation = _operation(statement)
-    span = trace.get_tracer("alex.db").start_span(
+    span = _tracer.start_span(
         f"db {operation}",
         kind=SpanKind.CLIENT,
         attributes={"db.system": "postgresql", "db.operation": operation},
@@ -57,12 +58,31 @@ def _end(context: Any, *, error: bool = False) -> None:
         setattr(context, _SPAN_KEY, None)
 
 
-def trace_statements() -> None:
-    global _installed  # noqa: PLW0603 - listeners are process-wide; install them once
+_LISTENERS: Final = (
+    ("before_cursor_execute", _before),
+    ("after_cursor_execute", _after),
+    ("handle_error", _failed),
+)
+
+
+def trace_statements(provider: trace.TracerProvider | None = None) -> None:
+    """Start a span per statement, from ``provider`` (default: the global one)."""
+    global _installed, _tracer  # noqa: PLW0603 - listeners are process-wide; install them once
     with _lock:
         if _installed:
             return
-        event.listen(Engine, "before_cursor_execute", _before)
-        event.listen(Engine, "after_cursor_execute", _after)
-        event.listen(Engine, "handle_error", _failed)
+        _tracer = trace.get_tracer("alex.db", tracer_provider=provider)
+        for name, listener in _LISTENERS:
+            event.listen(Engine, name, listener)
         _installed = True
+
+
+def untrace_statements() -> None:
+    """Remove the listeners again (a test that turned them on)."""
+    global _installed  # noqa: PLW0603 - see trace_statements
+    with _lock:
+        if not _installed:
+            return
+        for name, listener in _LISTENERS:
+            event.remove(Engine, name, listener)
+        _installed = False
