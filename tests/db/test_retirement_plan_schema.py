@@ -58,7 +58,7 @@ def conn(database_url: str) -> Iterator[psycopg.Connection]:
 
 
 def test_0005_downgrades_and_upgrades_again_keeping_existing_users(database_url: str) -> None:
-    assert migrate.current_revision(database_url) == migrate.head_revision() == "0005"
+    assert migrate.current_revision(database_url) == migrate.head_revision()
     _migrate(database_url, "downgrade", "0004")
     assert migrate.current_revision(database_url) == "0004"
     with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
