@@ -5,62 +5,24 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import psycopg
-
-from alex.db import job_spans
-from alex.db.engine import libpq_url
 from alex.db.job_spans import NewSpan
 from alex.services.traces import MAX_SPANS, NO_SPANS, build_trace
 from tests.support.api import ok
 from tests.support.harness import ApiHarness
+from tests.support.spans import T0, TRACE, at, keep, span
 
 A = "tracer-a"
 B = "tracer-b"
-T0 = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
-TRACE = "0af7651916cd43dd8448eb211c80319c"
 OTHER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
-
-
-def _at(ms: float) -> datetime:
-    return T0 + timedelta(milliseconds=ms)
-
-
-def _span(
-    job_id: uuid.UUID,
-    span_id: str,
-    parent: str | None,
-    name: str,
-    start_ms: float,
-    end_ms: float,
-    *,
-    kind: str = "internal",
-    status: str = "unset",
-    trace_id: str = TRACE,
-    attributes: dict[str, Any] | None = None,
-    events: list[dict[str, Any]] | None = None,
-) -> NewSpan:
-    return NewSpan(
-        job_id=job_id,
-        trace_id=trace_id,
-        span_id=span_id.ljust(16, "0"),
-        parent_span_id=None if parent is None else parent.ljust(16, "0"),
-        name=name,
-        kind=kind,
-        status=status,
-        started_at=_at(start_ms),
-        ended_at=_at(end_ms),
-        attributes=attributes or {},
-        events=events or [],
-    )
 
 
 def _guardrail(check: str, outcome: str, at_ms: float) -> dict[str, Any]:
     return {
         "name": "guardrail",
-        "timestamp": _at(at_ms).isoformat(),
+        "timestamp": at(at_ms).isoformat(),
         "attributes": {"alex.guardrail.check": check, "alex.guardrail.outcome": outcome},
     }
 
@@ -69,7 +31,7 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
     """One analysis: the request, a failed first attempt with a reporter that fell back, a second
     attempt, and a span whose parent was never kept (another process, another trace)."""
     return [
-        _span(
+        span(
             job_id,
             "a1",
             None,
@@ -83,7 +45,7 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
                 "http.response.status_code": 202,
             },
         ),
-        _span(
+        span(
             job_id,
             "b1",
             "a1",
@@ -94,8 +56,8 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
             status="error",
             attributes={"alex.job_id": str(job_id), "alex.attempt": 1},
         ),
-        _span(job_id, "c1", "b1", "step snapshot", 25, 60, attributes={"alex.step": "snapshot"}),
-        _span(
+        span(job_id, "c1", "b1", "step snapshot", 25, 60, attributes={"alex.step": "snapshot"}),
+        span(
             job_id,
             "c2",
             "b1",
@@ -105,7 +67,7 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
             status="error",
             attributes={"alex.step": "reporter"},
         ),
-        _span(
+        span(
             job_id,
             "d1",
             "c2",
@@ -120,9 +82,9 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
             },
             events=[_guardrail("schema", "re_asked", 500), _guardrail("grounding", "fell_back", 980)],
         ),
-        _span(job_id, "e1", "d1", "invoke_agent reporter", 120, 980),
+        span(job_id, "e1", "d1", "invoke_agent reporter", 120, 980),
         # Given before its earlier sibling: children are ordered by start time, not by arrival.
-        _span(
+        span(
             job_id,
             "f2",
             "e1",
@@ -139,7 +101,7 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
                 "gen_ai.response.finish_reasons": ["stop"],
             },
         ),
-        _span(
+        span(
             job_id,
             "f1",
             "e1",
@@ -153,7 +115,7 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
                 "gen_ai.usage.output_tokens": 140,
             },
         ),
-        _span(
+        span(
             job_id,
             "b2",
             "a1",
@@ -164,8 +126,8 @@ def _analysis(job_id: uuid.UUID) -> list[NewSpan]:
             status="ok",
             attributes={"alex.job_id": str(job_id), "alex.attempt": 2},
         ),
-        _span(job_id, "c3", "b2", "step snapshot", 2010, 2050, attributes={"alex.step": "snapshot"}),
-        _span(
+        span(job_id, "c3", "b2", "step snapshot", 2010, 2050, attributes={"alex.step": "snapshot"}),
+        span(
             job_id,
             "99",
             "ffffffffffffffff",
@@ -197,11 +159,6 @@ async def _start_job(api: ApiHarness, user: str) -> uuid.UUID:
     return uuid.UUID(ok(await api.client.post("/api/analyze", headers=api.auth(user)), 202)["job_id"])
 
 
-def _keep(database_url: str, spans: list[NewSpan]) -> None:
-    with psycopg.connect(libpq_url(database_url)) as connection:
-        job_spans.insert_batch(connection, spans)
-
-
 def _by_id(spans: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {span["span_id"].rstrip("0"): span for span in spans}
 
@@ -211,7 +168,7 @@ def _by_id(spans: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 async def test_the_owner_reads_the_spans_as_a_tree(api: ApiHarness, database_url: str) -> None:
     job_id = await _start_job(api, A)
-    _keep(database_url, _analysis(job_id))
+    keep(database_url, _analysis(job_id))
 
     trace = ok(await api.client.get(f"/api/jobs/{job_id}/trace", headers=api.auth(A)))
 
@@ -289,8 +246,8 @@ async def test_a_job_without_spans_says_why(api: ApiHarness) -> None:
 async def test_only_the_jobs_own_spans_are_listed(api: ApiHarness, database_url: str) -> None:
     mine = await _start_job(api, A)
     other = await _start_job(api, A)
-    _keep(database_url, [_span(mine, "a1", None, "step snapshot", 0, 5)])
-    _keep(database_url, [_span(other, "b1", None, "step tagger", 0, 5)])
+    keep(database_url, [span(mine, "a1", None, "step snapshot", 0, 5)])
+    keep(database_url, [span(other, "b1", None, "step tagger", 0, 5)])
 
     spans = ok(await api.client.get(f"/api/jobs/{mine}/trace", headers=api.auth(A)))["spans"]
 
@@ -299,7 +256,7 @@ async def test_only_the_jobs_own_spans_are_listed(api: ApiHarness, database_url:
 
 async def test_another_users_job_is_not_found(api: ApiHarness, database_url: str) -> None:
     job_id = await _start_job(api, A)
-    _keep(database_url, _analysis(job_id))
+    keep(database_url, _analysis(job_id))
 
     response = await api.client.get(f"/api/jobs/{job_id}/trace", headers=api.auth(B))
 
@@ -319,9 +276,9 @@ async def test_the_trace_needs_a_token(api: ApiHarness) -> None:
 
 async def test_at_most_the_first_spans_are_listed(api: ApiHarness, database_url: str) -> None:
     job_id = await _start_job(api, A)
-    root = _span(job_id, "a1", None, "job portfolio_analysis", 0, MAX_SPANS + 10, kind="consumer")
-    steps = [_span(job_id, f"{n + 1:016x}", "a1", f"step {n}", n + 1, n + 2) for n in range(MAX_SPANS)]
-    _keep(database_url, [root, *steps])
+    root = span(job_id, "a1", None, "job portfolio_analysis", 0, MAX_SPANS + 10, kind="consumer")
+    steps = [span(job_id, f"{n + 1:016x}", "a1", f"step {n}", n + 1, n + 2) for n in range(MAX_SPANS)]
+    keep(database_url, [root, *steps])
 
     trace = ok(await api.client.get(f"/api/jobs/{job_id}/trace", headers=api.auth(A)))
 
@@ -362,9 +319,9 @@ def test_spans_are_in_depth_first_order_with_children_by_start() -> None:
 
 def test_a_span_whose_parent_is_not_kept_is_a_root() -> None:
     rows = [
-        _span(JOB, "b1", "a1", "job portfolio_analysis", 10, 100),  # its request span is not kept
-        _span(JOB, "c1", "b1", "step snapshot", 20, 30),
-        _span(JOB, "c9", "77", "step charter", 5, 8),  # started first: the first root
+        span(JOB, "b1", "a1", "job portfolio_analysis", 10, 100),  # its request span is not kept
+        span(JOB, "c1", "b1", "step snapshot", 20, 30),
+        span(JOB, "c9", "77", "step charter", 5, 8),  # started first: the first root
     ]
     view = build_trace(rows)
     assert [(s.name, s.depth) for s in view.spans] == [
@@ -377,9 +334,9 @@ def test_a_span_whose_parent_is_not_kept_is_a_root() -> None:
 
 def test_a_cycle_of_parents_shows_each_span_once() -> None:
     rows = [
-        _span(JOB, "a1", "a2", "one", 0, 10),
-        _span(JOB, "a2", "a1", "two", 1, 5),
-        _span(JOB, "a3", "a3", "its own parent", 2, 3),
+        span(JOB, "a1", "a2", "one", 0, 10),
+        span(JOB, "a2", "a1", "two", 1, 5),
+        span(JOB, "a3", "a3", "its own parent", 2, 3),
     ]
     view = build_trace(rows)
     assert sorted(s.name for s in view.spans) == ["its own parent", "one", "two"]
@@ -388,14 +345,14 @@ def test_a_cycle_of_parents_shows_each_span_once() -> None:
 
 def test_a_deep_chain_does_not_recurse() -> None:
     rows = [
-        _span(JOB, f"{n:016x}", None if n == 1 else f"{n - 1:016x}", f"s{n}", n, 5000) for n in range(1, 1501)
+        span(JOB, f"{n:016x}", None if n == 1 else f"{n - 1:016x}", f"s{n}", n, 5000) for n in range(1, 1501)
     ]
     view = build_trace(rows)
     assert [s.depth for s in view.spans] == list(range(1500))
 
 
 def test_only_the_first_spans_by_start_are_kept() -> None:
-    rows = [_span(JOB, f"{n}", None, f"s{n}", 10 - n, 20) for n in range(1, 6)]
+    rows = [span(JOB, f"{n}", None, f"s{n}", 10 - n, 20) for n in range(1, 6)]
     view = build_trace(rows, limit=3)
     assert [s.name for s in view.spans] == ["s5", "s4", "s3"]
     assert view.truncated is True
@@ -411,10 +368,10 @@ def test_no_spans_is_an_empty_view_with_a_reason() -> None:
 
 def test_the_bars_are_percentages_of_the_total() -> None:
     rows = [
-        _span(JOB, "a1", None, "root", 0, 2000),
-        _span(JOB, "b1", "a1", "half", 500, 1500),
-        _span(JOB, "b2", "a1", "instant", 2000, 2000),
-        _span(JOB, "b3", "a1", "ends before it starts", 1000, 900),
+        span(JOB, "a1", None, "root", 0, 2000),
+        span(JOB, "b1", "a1", "half", 500, 1500),
+        span(JOB, "b2", "a1", "instant", 2000, 2000),
+        span(JOB, "b3", "a1", "ends before it starts", 1000, 900),
     ]
     bars = {s.name: (s.bar_left_pct, s.bar_width_pct, s.duration_ms) for s in build_trace(rows).spans}
     assert bars["root"] == (0.0, 100.0, 2000.0)
@@ -422,13 +379,13 @@ def test_the_bars_are_percentages_of_the_total() -> None:
     assert bars["instant"] == (99.7, 0.3, 0.0)  # still visible, and within the track
     assert bars["ends before it starts"] == (50.0, 0.3, 0.0)
     # A trace with no length at all: each bar spans the track.
-    point = build_trace([_span(JOB, "a1", None, "point", 7, 7)]).spans[0]
+    point = build_trace([span(JOB, "a1", None, "point", 7, 7)]).spans[0]
     assert (point.bar_left_pct, point.bar_width_pct) == (0.0, 100.0)
 
 
 def test_display_attributes_are_read_only_when_well_typed() -> None:
     rows = [
-        _span(
+        span(
             JOB,
             "a1",
             None,
@@ -445,10 +402,10 @@ def test_display_attributes_are_read_only_when_well_typed() -> None:
             },
         )
     ]
-    span = build_trace(rows).spans[0]
-    assert span.model == "asked-model"
-    assert (span.tokens_in, span.tokens_out, span.status_code, span.outcome) == (None, None, None, None)
-    assert (span.step, span.attempt) == (None, None)
+    shown = build_trace(rows).spans[0]
+    assert shown.model == "asked-model"
+    assert (shown.tokens_in, shown.tokens_out, shown.status_code, shown.outcome) == (None, None, None, None)
+    assert (shown.step, shown.attempt) == (None, None)
 
 
 def test_events_keep_their_offsets_and_plain_attributes() -> None:
@@ -460,22 +417,22 @@ def test_events_keep_their_offsets_and_plain_attributes() -> None:
         {"timestamp": (T0 + timedelta(seconds=1)).isoformat().replace("+00:00", "Z")},
         "not an event",
     ]
-    span = build_trace([_span(JOB, "a1", None, "agent tagger", 0, 1000, events=events)]).spans[0]
-    assert [(e.name, e.offset_ms) for e in span.events] == [
+    shown = build_trace([span(JOB, "a1", None, "agent tagger", 0, 1000, events=events)]).spans[0]
+    assert [(e.name, e.offset_ms) for e in shown.events] == [
         ("guardrail", 3.0),
         ("retry", 250.0),
         ("odd", None),
         ("event", 1000.0),
     ]
-    assert span.events[1].attributes == {"n": 2, "codes": [1, 2]}
-    assert span.events[2].attributes == {}
-    assert [e.label for e in span.events] == ["guardrail input: neutralised", "retry", "odd", "event"]
+    assert shown.events[1].attributes == {"n": 2, "codes": [1, 2]}
+    assert shown.events[2].attributes == {}
+    assert [e.label for e in shown.events] == ["guardrail input: neutralised", "retry", "odd", "event"]
 
 
 def test_times_in_other_zones_are_compared_as_instants() -> None:
     elsewhere = timezone(timedelta(hours=2))
-    first = _span(JOB, "a", None, "first", 0, 50)
-    later = _span(JOB, "b", None, "later", 40, 90)
+    first = span(JOB, "a", None, "first", 0, 50)
+    later = span(JOB, "b", None, "later", 40, 90)
     shifted = dataclasses.replace(
         later,
         started_at=later.started_at.astimezone(elsewhere),

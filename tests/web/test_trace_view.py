@@ -4,50 +4,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-import psycopg
 from sqlalchemy import text
 
-from alex.db import job_spans
-from alex.db.engine import libpq_url
 from alex.db.job_spans import NewSpan
 from alex.services.traces import NO_SPANS
 from tests.support.harness import ApiHarness
 from tests.support.jobs import enqueue_job
+from tests.support.spans import T0, keep, span
 from tests.support.web import sign_up
-
-T0 = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
-TRACE = "0af7651916cd43dd8448eb211c80319c"
-
-
-def _span(
-    job_id: uuid.UUID,
-    span_id: str,
-    parent: str | None,
-    name: str,
-    start_ms: float,
-    end_ms: float,
-    *,
-    kind: str = "internal",
-    status: str = "unset",
-    attributes: dict[str, Any] | None = None,
-    events: list[dict[str, Any]] | None = None,
-) -> NewSpan:
-    return NewSpan(
-        job_id=job_id,
-        trace_id=TRACE,
-        span_id=span_id.ljust(16, "0"),
-        parent_span_id=None if parent is None else parent.ljust(16, "0"),
-        name=name,
-        kind=kind,
-        status=status,
-        started_at=T0 + timedelta(milliseconds=start_ms),
-        ended_at=T0 + timedelta(milliseconds=end_ms),
-        attributes=attributes or {},
-        events=events or [],
-    )
 
 
 def _spans(job_id: uuid.UUID) -> list[NewSpan]:
@@ -57,7 +23,7 @@ def _spans(job_id: uuid.UUID) -> list[NewSpan]:
         "attributes": {"alex.guardrail.check": "schema", "alex.guardrail.outcome": "re_asked"},
     }
     return [
-        _span(
+        span(
             job_id,
             "a1",
             None,
@@ -67,7 +33,7 @@ def _spans(job_id: uuid.UUID) -> list[NewSpan]:
             kind="server",
             attributes={"http.response.status_code": 202},
         ),
-        _span(
+        span(
             job_id,
             "b1",
             "a1",
@@ -77,8 +43,8 @@ def _spans(job_id: uuid.UUID) -> list[NewSpan]:
             kind="consumer",
             attributes={"alex.attempt": 1},
         ),
-        _span(job_id, "c1", "b1", "step <b>tagger</b>", 30, 130, status="error"),
-        _span(
+        span(job_id, "c1", "b1", "step <b>tagger</b>", 30, 130, status="error"),
+        span(
             job_id,
             "c2",
             "b1",
@@ -87,7 +53,7 @@ def _spans(job_id: uuid.UUID) -> list[NewSpan]:
             1200,
             attributes={"alex.step": "reporter"},
         ),
-        _span(
+        span(
             job_id,
             "d1",
             "c2",
@@ -101,7 +67,7 @@ def _spans(job_id: uuid.UUID) -> list[NewSpan]:
             },
             events=[guardrail],
         ),
-        _span(
+        span(
             job_id,
             "e1",
             "d1",
@@ -132,11 +98,6 @@ async def _finished_job(api: ApiHarness, status: str = "completed") -> uuid.UUID
     return job_id
 
 
-def _keep(database_url: str, spans: list[NewSpan]) -> None:
-    with psycopg.connect(libpq_url(database_url)) as connection:
-        job_spans.insert_batch(connection, spans)
-
-
 def _section(html: str) -> str:
     assert '<details class="card" id="trace">' in html
     return html.split('<details class="card" id="trace">', 1)[1].split("</details>", 1)[0]
@@ -150,7 +111,7 @@ def _rows(section: str) -> dict[str, str]:
 
 async def test_the_page_shows_the_spans_as_a_waterfall(api: ApiHarness, database_url: str) -> None:
     job_id = await _finished_job(api)
-    _keep(database_url, _spans(job_id))
+    keep(database_url, _spans(job_id))
 
     page = await api.client.get(f"/analysis/{job_id}")
 
@@ -201,7 +162,7 @@ async def test_the_page_shows_the_spans_as_a_waterfall(api: ApiHarness, database
 
 async def test_a_failed_job_shows_its_trace_too(api: ApiHarness, database_url: str) -> None:
     job_id = await _finished_job(api, status="failed")
-    _keep(database_url, _spans(job_id)[:2])
+    keep(database_url, _spans(job_id)[:2])
     section = _section((await api.client.get(f"/analysis/{job_id}")).text)
     assert set(_rows(section)) == {"a1", "b1"}
 
@@ -220,7 +181,7 @@ async def test_a_running_job_has_no_trace_yet(api: ApiHarness, database_url: str
     await sign_up(api)
     user = (await api.client.get("/api/user")).json()["user"]["id"]
     job_id = await enqueue_job(api.context.database, user)
-    _keep(database_url, _spans(job_id)[:1])
+    keep(database_url, _spans(job_id)[:1])
     page = await api.client.get(f"/analysis/{job_id}")
     assert page.status_code == 200
     assert 'id="timeline"' in page.text

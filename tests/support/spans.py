@@ -1,0 +1,56 @@
+"""Kept spans for the trace view's tests: built at millisecond offsets from a fixed start, and
+written to a test database the way the span store writes them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import psycopg
+
+from alex.db import job_spans
+from alex.db.engine import libpq_url
+from alex.db.job_spans import NewSpan
+
+T0: Final = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+TRACE: Final = "0af7651916cd43dd8448eb211c80319c"
+
+
+def at(ms: float) -> datetime:
+    return T0 + timedelta(milliseconds=ms)
+
+
+def span(
+    job_id: uuid.UUID,
+    span_id: str,
+    parent: str | None,
+    name: str,
+    start_ms: float,
+    end_ms: float,
+    *,
+    kind: str = "internal",
+    status: str = "unset",
+    trace_id: str = TRACE,
+    attributes: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> NewSpan:
+    """A span ``start_ms``..``end_ms`` after ``T0``; short ids are padded to 16 hex digits."""
+    return NewSpan(
+        job_id=job_id,
+        trace_id=trace_id,
+        span_id=span_id.ljust(16, "0"),
+        parent_span_id=None if parent is None else parent.ljust(16, "0"),
+        name=name,
+        kind=kind,
+        status=status,
+        started_at=at(start_ms),
+        ended_at=at(end_ms),
+        attributes=attributes or {},
+        events=events or [],
+    )
+
+
+def keep(database_url: str, spans: list[NewSpan]) -> None:
+    with psycopg.connect(libpq_url(database_url)) as connection:
+        job_spans.insert_batch(connection, spans)
