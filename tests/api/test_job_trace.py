@@ -8,10 +8,17 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from alex.agents.team import Team
+from alex.analysis.workflow import AnalysisWorkflow
+from alex.db.engine import Database
 from alex.db.job_spans import NewSpan
+from alex.db.span_store import SPAN_STORE
+from alex.market.prices import CataloguePrices
 from alex.services.traces import MAX_SPANS, NO_SPANS, build_trace
+from alex.settings import Settings
 from tests.support.api import ok
 from tests.support.harness import ApiHarness
+from tests.support.jobs import run_to_end
 from tests.support.spans import T0, TRACE, at, keep, span
 
 A = "tracer-a"
@@ -226,6 +233,28 @@ async def test_the_owner_reads_the_spans_as_a_tree(api: ApiHarness, database_url
     orphan = by_id["99"]
     assert (orphan["depth"], orphan["trace_id"], orphan["step"]) == (0, OTHER_TRACE, "prices")
     assert orphan["parent_span_id"] == "ffffffffffffffff"  # kept as written, shown as a root
+
+
+async def test_an_analysis_is_kept_from_its_request_to_its_steps(
+    api: ApiHarness, database_url: str, settings: Settings
+) -> None:
+    ok(await api.client.post("/api/populate-test-data", headers=api.auth("u1")), 200)
+    job_id = await _start_job(api, "u1")
+    database = Database(database_url, pool_size=2)
+    try:
+        workflow = AnalysisWorkflow(
+            database, settings=settings, prices=CataloguePrices(), team=Team(settings)
+        )
+        assert (await run_to_end(database, workflow, job_id)).status == "completed"
+    finally:
+        await database.dispose()
+    assert SPAN_STORE.force_flush()
+    trace = ok(await api.client.get(f"/api/jobs/{job_id}/trace", headers=api.auth("u1")), 200)
+    assert len(trace["trace_ids"]) == 1
+    tree = [(row["depth"], row["name"]) for row in trace["spans"]]
+    assert tree[:3] == [(0, "POST /api/analyze"), (1, "job portfolio_analysis"), (2, "step snapshot")]
+    assert (2, "step analytics") in tree
+    assert trace["spans"][0]["status_code"] == 202
 
 
 async def test_a_job_without_spans_says_why(api: ApiHarness) -> None:

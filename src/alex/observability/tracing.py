@@ -55,6 +55,7 @@ _WARN_EVERY_SECONDS: Final = 60.0
 
 _lock = threading.Lock()
 _configured = False
+_added: list[SpanProcessor] = []
 _propagator = TraceContextTextMapPropagator()
 
 
@@ -148,20 +149,24 @@ def resource(settings: Settings, *, role: str) -> Resource:
 def configure_tracing(
     settings: Settings, *, role: str = "app", processors: Sequence[SpanProcessor] = ()
 ) -> None:
-    """Install this process's tracing once; later calls (another app in a test process) keep it.
+    """Install this process's tracing once; later calls (another app in a test process) keep it,
+    adding only processors not added yet.
 
     A provider someone else installed (a test, an embedding app) is kept and given our processors.
     """
     global _configured  # noqa: PLW0603 - one process-wide switch, like the OTel global it guards
     with _lock:
-        if _configured:
-            return
         provider = trace.get_tracer_provider()
         if not isinstance(provider, TracerProvider):
             provider = TracerProvider(resource=resource(settings, role=role))
             trace.set_tracer_provider(provider)
+        # Whoever configured first, the processors asked for are there (each once).
         for processor in processors:
-            provider.add_span_processor(processor)
+            if processor not in _added:
+                provider.add_span_processor(processor)
+                _added.append(processor)
+        if _configured:
+            return
         target = export_target(settings)
         if target is not None:
             provider.add_span_processor(
