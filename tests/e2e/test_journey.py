@@ -3,10 +3,11 @@ an analysis watched live, the what-if, and a second person who cannot reach the 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.browser import BrowserProblems, LiveServer
 
@@ -134,6 +135,14 @@ def test_a_second_person_cannot_reach_the_first_ones_account(
         other.close()
 
 
+def _reload_until_present(page: Page, locator: Locator, *, timeout: float = 30.0) -> None:
+    """Reload the page until ``locator`` is in it: what a person does on "reload in a moment"."""
+    deadline = time.monotonic() + timeout
+    while locator.count() == 0:
+        assert time.monotonic() < deadline, f"not on the page after {timeout:g} s of reloading: {locator}"
+        page.reload()
+
+
 def test_an_analysis_arrives_live_and_explains_itself(page: Page, snap: Snap) -> None:
     _sign_up(page, "alan@example.com", "Alan")
     page.get_by_role("button", name="Load demo portfolio").click()
@@ -155,6 +164,14 @@ def test_an_analysis_arrives_live_and_explains_itself(page: Page, snap: Snap) ->
         snap(page, tab.lower().replace(" ", "-"))
     expect(page.locator("#retirement-success")).to_contain_text("%")
     expect(page.locator("#audit tr[data-agent='reporter']")).to_contain_text("offline")
+    # The trace: the request that started the analysis (the form), its attempt and every step.
+    analytics = page.locator("#trace-table tr[data-depth='2']", has_text="step analytics")
+    _reload_until_present(page, analytics)  # the spans are written a moment after the job ends
+    page.locator("#trace summary").click()
+    expect(page.locator("#trace-table tr[data-span]").first).to_contain_text("POST /analysis")
+    expect(analytics).to_be_visible()
+    expect(page.locator("#trace-table .trace-bar").first).to_be_visible()
+    snap(page, "trace")
     # The rebalancing recommendation links to the trades; a link to them from another tab opens theirs.
     page.get_by_role("tab", name="Recommendations").click()
     page.get_by_role("link", name="See the suggested trades").click()

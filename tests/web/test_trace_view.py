@@ -84,15 +84,18 @@ def _spans(job_id: uuid.UUID) -> list[NewSpan]:
     ]
 
 
-async def _finished_job(api: ApiHarness, status: str = "completed") -> uuid.UUID:
-    """A job of the signed-in person, marked as ended (no worker runs it)."""
+async def _finished_job(api: ApiHarness, status: str = "completed", *, minutes_ago: int = 0) -> uuid.UUID:
+    """A job of the signed-in person, marked as ended ``minutes_ago`` (no worker runs it)."""
     await sign_up(api)
     user = (await api.client.get("/api/user")).json()["user"]["id"]
     job_id = await enqueue_job(api.context.database, user)
     async with api.context.database.session() as session:
         await session.execute(
-            text("UPDATE jobs SET status = :status, started_at = now(), completed_at = now() WHERE id = :id"),
-            {"status": status, "id": job_id},
+            text(
+                "UPDATE jobs SET status = :status, started_at = now() - make_interval(mins => :ago), "
+                "completed_at = now() - make_interval(mins => :ago) WHERE id = :id"
+            ),
+            {"status": status, "id": job_id, "ago": minutes_ago},
         )
         await session.commit()
     return job_id
@@ -168,13 +171,20 @@ async def test_a_failed_job_shows_its_trace_too(api: ApiHarness, database_url: s
 
 
 async def test_without_spans_the_page_says_why(api: ApiHarness) -> None:
-    job_id = await _finished_job(api)
+    job_id = await _finished_job(api, minutes_ago=5)
     page = await api.client.get(f"/analysis/{job_id}")
     assert page.status_code == 200
     section = _section(page.text)
     assert "<summary>Trace</summary>" in section
     assert f'<p class="hint" id="trace-empty">{NO_SPANS}</p>' in section
     assert "<table" not in section
+
+
+async def test_a_job_that_just_ended_says_its_trace_is_on_its_way(api: ApiHarness) -> None:
+    job_id = await _finished_job(api)
+    section = _section((await api.client.get(f"/analysis/{job_id}")).text)
+    assert "still being written: reload the page in a moment" in section
+    assert NO_SPANS not in section
 
 
 async def test_a_running_job_has_no_trace_yet(api: ApiHarness, database_url: str) -> None:

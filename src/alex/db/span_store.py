@@ -45,7 +45,10 @@ BATCH_SPANS: Final = 500
 TRACES_REMEMBERED: Final = 10_000
 """Traces whose job this process remembers (the most recent; a job's spans all end within it)."""
 RETENTION_EVERY_SECONDS: Final = 3600.0
-_WRITE_WAIT_SECONDS: Final = 1.0
+WRITE_WITHIN_SECONDS: Final = 0.25
+"""A kept span reaches the table at most this long after it ended (database willing): a page
+opened as its job ends finds the trace."""
+_IDLE_WAIT_SECONDS: Final = 1.0
 _VALUE_CHARS: Final = 300
 
 _KEPT_PREFIXES: Final = ("gen_ai.", "alex.", "http.", "error.")
@@ -209,14 +212,18 @@ class _Writer:
 
     def _run(self) -> None:
         pending: list[NewSpan] = []
+        due = 0.0  # when the oldest pending span must be written
         while True:
+            wait = _IDLE_WAIT_SECONDS if not pending else max(0.0, due - time.monotonic())
             try:
-                item = self.queue.get(timeout=_WRITE_WAIT_SECONDS)
+                item = self.queue.get(timeout=wait)
             except queue.Empty:
-                item = _Flush(threading.Event())  # a quiet second: write what is waiting
+                item = _Flush(threading.Event())  # time to write what is waiting
             if isinstance(item, NewSpan):
+                if not pending:
+                    due = time.monotonic() + WRITE_WITHIN_SECONDS
                 pending.append(item)
-                if len(pending) < BATCH_SPANS:
+                if len(pending) < BATCH_SPANS and time.monotonic() < due:
                     continue
             self._write(pending)
             pending = []

@@ -10,7 +10,7 @@ job's spans (kept only by another process, or dropped) is shown as a root.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Protocol
 
@@ -23,6 +23,9 @@ MAX_SPANS: Final = 2000
 """The view shows at most this many spans of a job (the first to start)."""
 MIN_BAR_PCT: Final = 0.3
 """The narrowest bar of the waterfall (percent of the total), so an instant span stays visible."""
+BEING_WRITTEN: Final = "This analysis's trace is still being written: reload the page in a moment."
+WRITING_GRACE: Final = timedelta(minutes=1)
+"""After a job ends, how long missing spans are taken to be on their way rather than not kept."""
 NO_SPANS: Final = (
     "No trace is kept for this analysis: tracing was off when it ran, or its spans have expired."
 )
@@ -119,7 +122,12 @@ class TraceView:
 async def job_trace(session: AsyncSession, *, job: Job) -> TraceView:
     """The trace of one of the person's jobs (``job`` comes from ``analyses.get_analysis``)."""
     rows = await job_spans.for_job(session, job_id=job.id, limit=MAX_SPANS + 1)
-    return build_trace(rows)
+    view = build_trace(rows)
+    ended = job.completed_at
+    if not view.spans and ended is not None and datetime.now(UTC) - ended < WRITING_GRACE:
+        # Spans reach the table a moment after the job ends (the job's own span ends last).
+        return replace(view, message=BEING_WRITTEN)
+    return view
 
 
 def build_trace(rows: Sequence[SpanRow], *, limit: int = MAX_SPANS) -> TraceView:
