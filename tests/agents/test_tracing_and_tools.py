@@ -8,9 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from opentelemetry import trace
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart
 from pydantic_ai.models.function import AgentInfo
@@ -20,10 +18,10 @@ from alex.analysis.workflow import AnalysisWorkflow
 from alex.db import accounts, ai_decisions, positions
 from alex.db.engine import Database
 from alex.market.prices import CataloguePrices
-from alex.observability.tracing import configure_tracing
 from alex.settings import Settings
 from tests.support import scripted
 from tests.support.jobs import demo_job, run_to_end
+from tests.support.spans import captured
 
 
 @pytest.fixture
@@ -39,14 +37,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def spans(settings: Settings) -> Iterator[InMemorySpanExporter]:
-    configure_tracing(settings)
-    provider = trace.get_tracer_provider()
-    assert isinstance(provider, TracerProvider)
-    exporter = InMemorySpanExporter()
-    processor = SimpleSpanProcessor(exporter)
-    provider.add_span_processor(processor)
-    yield exporter
-    processor.shutdown()
+    with captured(settings) as exporter:
+        yield exporter
 
 
 def _by_name(finished: tuple[ReadableSpan, ...], prefix: str) -> list[ReadableSpan]:
