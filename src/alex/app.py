@@ -4,8 +4,9 @@ worker with its handlers. Nothing imports this module but the command line (and 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
+from typing import Any, Final
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -32,12 +33,22 @@ from alex.settings import Settings, get_settings
 
 log = get_logger("alex.app")
 
+UNTRACED_PATHS: Final = frozenset({"/health", "/ready", "/metrics", "/favicon.ico"})
+"""Probes and scrapes: every few seconds, forever, and of no interest in a trace backend."""
+
+
+def _untraced(scope: MutableMapping[str, Any]) -> bool:
+    path = str(scope.get("path", ""))
+    return path in UNTRACED_PATHS or path.startswith("/static/")
+
+
 HTTP_TELEMETRY: TelemetryConfig = {
     "tracing": True,
     "operation_spans": False,
     "metrics": False,
     "logs": False,
     "auto_configure": False,
+    "exclude": _untraced,
 }
 """FastAPI's own OpenTelemetry support, as Alex uses it: a server span per request (named by its
 route template, with its status) once ``tracing`` has installed the provider, and nothing else

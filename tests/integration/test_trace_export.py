@@ -104,6 +104,7 @@ def test_one_analysis_is_one_trace_across_the_api_and_the_worker(
         )
         headers = {"Authorization": f"Bearer {minted.stdout.strip().splitlines()[-1]}"}
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as client:
+            assert client.get("/health").status_code == 200  # a probe: not traced
             assert client.post("/api/populate-test-data").status_code == 200
             job_id = uuid.UUID(client.post("/api/analyze").json()["job_id"])
         assert _wait_finished(database_url, job_id, api, worker) == "completed"
@@ -125,6 +126,9 @@ def test_one_analysis_is_one_trace_across_the_api_and_the_worker(
     assert root.attributes["langfuse.trace.name"] == "portfolio analysis"
     assert root.attributes["user.id"] not in {"u1", ""}  # a pseudonym, never the id itself
     trace_id = root.trace_id
+    names = {span.name for span in spans}
+    assert "POST /api/populate-test-data" in names
+    assert not any("/health" in name for name in names)
 
     # Everything the worker did belongs to that trace; the two processes are told apart by resource.
     from_worker = [span for span in spans if span.resource["alex.process.role"] == "worker"]
