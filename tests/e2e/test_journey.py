@@ -135,6 +135,11 @@ def test_a_second_person_cannot_reach_the_first_ones_account(
         other.close()
 
 
+def _tabs_ready(page: Page) -> None:
+    """The tabs' script runs after the chart library's; a click before that would be lost."""
+    expect(page.locator("#results[data-ready='true']")).to_be_attached()
+
+
 def _reload_until_present(page: Page, locator: Locator, *, timeout: float = 30.0) -> None:
     """Reload the page until ``locator`` is in it: what a person does on "reload in a moment"."""
     deadline = time.monotonic() + timeout
@@ -153,6 +158,7 @@ def test_an_analysis_arrives_live_and_explains_itself(page: Page, snap: Snap) ->
     snap(page, "report")
     expect(page.locator("#report h2").first).to_be_visible()
     expect(page.locator("#timeline li[data-kind='step_finished']").first).to_be_attached()
+    _tabs_ready(page)
     for tab, panel in [
         ("Recommendations", "#recommendations"),
         ("Charts", "[data-chart] .main-svg"),
@@ -172,6 +178,7 @@ def test_an_analysis_arrives_live_and_explains_itself(page: Page, snap: Snap) ->
     expect(analytics).to_be_visible()
     expect(page.locator("#trace-table .trace-bar").first).to_be_visible()
     snap(page, "trace")
+    _tabs_ready(page)  # the page may have been reloaded
     # The rebalancing recommendation links to the trades; a link to them from another tab opens theirs.
     page.get_by_role("tab", name="Recommendations").click()
     page.get_by_role("link", name="See the suggested trades").click()

@@ -113,6 +113,7 @@ function setUpTabs(root) {
   const start = () => drawPanel(document.getElementById(tabs.find((t) => t.getAttribute("aria-selected") === "true")?.getAttribute("aria-controls")));
   if (window.Plotly) start();
   else window.addEventListener("load", start);
+  root.dataset.ready = "true"; // the tabs answer clicks from now on (tests wait for this)
 }
 
 const job = pageData("job-data");
